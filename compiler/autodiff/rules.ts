@@ -1,0 +1,128 @@
+// One gradient rule per forward op kind: given the op, append the ops that compute the gradients
+// of its inputs from the gradients of its outputs (tinygrad's pm_gradient, as functions).
+import { mul } from '../ir/builder.ts';
+import type { Op, TensorId } from '../ir/graph.ts';
+import type { GradCtx } from './autodiff.ts';
+
+type Rule<K extends Op['kind']> = (c: GradCtx, op: Extract<Op, { kind: K }>, label: string) => void;
+type Rules = { [K in Op['kind']]?: Rule<K> };
+
+const matmul: Rule<'matmul'> = (c, op, label) => {
+  const dy = c.grad(op.y);
+  if (dy === undefined) return;
+  let dz: TensorId = dy;
+  if (op.act !== 'none') {
+    dz = c.b.tensor(`dz.${c.b.get(op.y).name}`, c.b.get(op.y).shape);
+    c.b.add({ kind: 'pointwise', fn: 'act_grad', act: op.act, x: dy, x2: op.y, y: dz, size: mul(op.m, op.n), accumulate: false },
+            `${label}: activation gradient`);
+  }
+  const off = op.yOffset ?? 0;
+  const da = c.needsGrad(op.a) ? c.target(op.a) : null;
+  if (da) {
+    c.b.add({ kind: 'matmul', a: dz, b: op.b, y: da.tensor, m: op.m, n: op.k, k: op.n, transA: false, transB: false,
+              act: 'none', accumulate: da.accumulate, aOffset: off, lda: op.n }, `${label}: input gradient`);
+  }
+  const dw = c.target(op.b);
+  if (dw) {
+    c.b.add({ kind: 'matmul', a: dz, b: op.a, y: dw.tensor, m: op.n, n: op.k, k: op.m, transA: true, transB: false,
+              act: 'none', accumulate: dw.accumulate, aOffset: off, lda: op.n }, `${label}: weight gradient`);
+  }
+  const dbias = op.bias === undefined ? null : c.target(op.bias);
+  if (dbias) {
+    c.b.add({ kind: 'colsum', x: dz, y: dbias.tensor, m: op.m, n: op.n, ld: op.n, xOffset: off, accumulate: dbias.accumulate },
+            `${label}: bias gradient`);
+  }
+};
+
+const recurrentSeq: Rule<'recurrent_seq'> = (c, op, label) => {
+  const dy = c.grad(op.y), dhN = op.hN === undefined ? undefined : c.grad(op.hN);
+  const dcN = op.cN === undefined ? undefined : c.grad(op.cN);
+  if (dy === undefined && dhN === undefined && dcN === undefined) return;
+  const { hidden: H, dirs: D, batch, time } = op;
+  const G = op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1;
+  const dxproj = c.target(op.xproj)!;
+  // Only GRU's n gate differs between the input side and the recurrent side (r ⊙ (W_hn h + b_hn)).
+  const dhproj = op.cell === 'gru' ? c.b.tensor(`${c.b.get(op.xproj).name}.dh`, [D, batch, time, G * H]) : dxproj.tensor;
+  const dcCarry = op.cell === 'lstm' ? c.b.tensor(`${c.b.get(op.y).name}.dc`, [D, batch, H]) : undefined;
+  const dh0 = op.h0 === undefined ? null : c.target(op.h0);
+  const dc0 = op.c0 === undefined ? null : c.target(op.c0);
+  c.b.add({ kind: 'recurrent_seq_grad', fwd: op, dy, dhN, dcN, dxproj: dxproj.tensor, dhproj, dcCarry,
+            dh0: dh0?.tensor, dc0: dc0?.tensor }, `${label}: backward through time`);
+  for (let d = 0; d < D; d++) {
+    const dw = c.target(op.whh[d]!), db = c.target(op.bhh[d]!);
+    if (dw) {
+      c.b.add({ kind: 'matmul', a: dhproj, b: op.hprev, y: dw.tensor, m: G * H, n: H, k: mul(batch, time), transA: true,
+                transB: false, act: 'none', accumulate: dw.accumulate, aOffset: mul(d, batch, time, G * H), lda: G * H,
+                bOffset: mul(d, batch, time, H) }, `${label}: recurrent weight gradient${d ? ' (reverse)' : ''}`);
+    }
+    if (db) {
+      c.b.add({ kind: 'colsum', x: dhproj, y: db.tensor, m: mul(batch, time), n: G * H, ld: G * H,
+                xOffset: mul(d, batch, time, G * H), accumulate: db.accumulate }, `${label}: recurrent bias gradient`);
+    }
+  }
+};
+
+const timeSelect: Rule<'time_select'> = (c, op, label) => {
+  const dy = c.grad(op.y);
+  const dx = dy === undefined ? null : c.target(op.x);
+  if (dy === undefined || !dx) return;
+  c.b.add({ ...op, x: dy, y: dx.tensor, grad: true, accumulate: dx.accumulate }, `${label}: gradient`);
+};
+
+const timePool: Rule<'time_pool'> = (c, op, label) => {
+  const dy = c.grad(op.y);
+  const dx = dy === undefined ? null : c.target(op.x);
+  if (dy === undefined || !dx) return;
+  c.b.add({ ...op, dy, dx: dx.tensor, accumulate: dx.accumulate }, `${label}: gradient`);
+};
+
+const repeat: Rule<'repeat'> = (c, op, label) => {
+  const dy = c.grad(op.y);
+  const dx = dy === undefined ? null : c.target(op.x);
+  if (dy === undefined || !dx) return;
+  c.b.add({ ...op, grad: true, x: dy, y: dx.tensor, accumulate: dx.accumulate }, `${label}: gradient`);
+};
+
+const embedding: Rule<'embedding'> = (c, op, label) => {
+  const dy = c.grad(op.y);
+  const dw = dy === undefined ? null : c.target(op.table);
+  if (dy === undefined || !dw) return;
+  c.b.add({ ...op, grad: true, y: dy, table: dw.tensor, accumulate: dw.accumulate }, `${label}: gradient`);
+};
+
+const pointwise: Rule<'pointwise'> = (c, op, label) => {
+  const dy = c.grad(op.y);
+  const dx = dy === undefined ? null : c.target(op.x);
+  if (dy === undefined || !dx) return;
+  if (op.fn === 'act') {
+    // gelu's derivative needs its input; the others follow from the output.
+    c.b.add({ kind: 'pointwise', fn: 'act_grad', act: op.act, x: dy, x2: op.act === 'gelu' ? op.x : op.y, y: dx.tensor, size: op.size,
+              accumulate: dx.accumulate }, `${label}: gradient`);
+  } else if (op.fn === 'dropout') {
+    c.b.add({ ...op, fn: 'dropout_grad', x: dy, y: dx.tensor, accumulate: dx.accumulate }, `${label}: gradient`);
+  } else {
+    throw new Error(`internal error (autodiff): no gradient for pointwise '${op.fn}'`);
+  }
+};
+
+const softmax: Rule<'softmax'> = (c, op, label) => {
+  const dy = c.grad(op.y);
+  const dx = dy === undefined ? null : c.target(op.x);
+  if (dy === undefined || !dx) return;
+  c.b.add({ ...op, grad: true, dy, dx: dx.tensor, accumulate: dx.accumulate }, `${label}: gradient`);
+};
+
+const loss: Rule<'loss'> = (c, op, label) => {
+  const seeded = c.isSeed(op.y);
+  const dy = c.grad(op.y);
+  if (!seeded && dy === undefined) return;
+  const dpred = c.target(op.pred);
+  if (!dpred) return;
+  if (dpred.accumulate) throw new Error('internal error (autodiff): loss gradients must be the first contribution');
+  c.b.add({ ...op, grad: true, y: dpred.tensor, dy: seeded ? undefined : dy }, `${label}: gradient`);
+};
+
+export const RULES: Rules = {
+  matmul, recurrent_seq: recurrentSeq, time_select: timeSelect, time_pool: timePool, repeat, embedding,
+  pointwise, softmax, loss,
+};

@@ -1,0 +1,104 @@
+// Assemble the bundle: the tensor table with memory slots, the Run uniform layout, kernels, and the
+// programs (infer: the forward ops the outputs need; train_step: everything) as dispatch lists.
+import type { CheckedModel } from '../check/model.ts';
+import type { Bundle, BundleInit, BundleTensor, BundleTraining, Dispatch, Program, ProgramName, UniformField } from '../../runtime/bundle.ts';
+import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../../runtime/bundle.ts';
+import { emitKernels } from '../codegen/emit-kernels.ts';
+import { fieldName } from '../codegen/wgsl.ts';
+import { normWorkgroups } from '../codegen/kernels/optimizer.ts';
+import type { Graph, OpNode, Tensor, TensorId } from '../ir/graph.ts';
+import type { Lowered } from '../lower/lower.ts';
+import { type MemoryPlan, tensorsOf } from '../passes/plan-memory.ts';
+
+export interface AssembleInput {
+  readonly model: CheckedModel; readonly lowered: Lowered; readonly graph: Graph;
+  readonly memory: MemoryPlan; readonly training: BundleTraining | null;
+}
+
+const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN']);
+
+/** The forward ops the given tensors depend on, in order (dead-code elimination for inference). */
+function neededForward(g: Graph, roots: readonly TensorId[]): OpNode[] {
+  const need = new Set(roots);
+  const keep: OpNode[] = [];
+  const forward = g.ops.filter((o) => o.phase === 'forward');
+  for (let i = forward.length - 1; i >= 0; i--) {
+    const node = forward[i]!;
+    const writes = Object.entries(node.op).filter(([k, v]) => WRITES.has(k) && typeof v === 'number').map(([, v]) => v as number);
+    if (!writes.some((t) => need.has(t))) continue;
+    keep.push(node);
+    for (const t of tensorsOf(node.op)) need.add(t);
+  }
+  return keep.reverse();
+}
+
+function uniqueNames(tensors: readonly Tensor[]): Map<TensorId, string> {
+  const names = new Map<TensorId, string>(), seen = new Set<string>();
+  for (const t of tensors) {
+    const name = seen.has(t.name) ? `${t.name}.${t.id}` : t.name;
+    seen.add(name);
+    names.set(t.id, name);
+  }
+  return names;
+}
+
+export function assembleBundle({ model, lowered, graph, memory, training }: AssembleInput): Bundle {
+  const names = uniqueNames(graph.tensors);
+  const arena = graph.tensors.filter((t) => memory.slots.has(t.id));
+  const uniforms: UniformField[] = [
+    ...model.dims.map((name) => ({ kind: 'dim' as const, name })),
+    ...arena.map((t) => ({ kind: 'offset' as const, tensor: names.get(t.id)! })),
+    { kind: 'step' }, { kind: 'lr' }, { kind: 'seed' }, { kind: 'training' }, { kind: 'stream_t' },
+  ];
+  const offsetField = (t: Tensor) => fieldName({ kind: 'offset', tensor: names.get(t.id)! });
+
+  const inferOps = neededForward(graph, lowered.outputs.map((o) => o.tensor));
+  const trainOps = training ? graph.ops : [];
+  const allOps = training ? graph.ops : inferOps;
+  const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training);
+  const dispatchesOf = new Map<OpNode, readonly Dispatch[]>(emitted.map((e) => [e.node, e.dispatches]));
+  const program = (ops: readonly OpNode[], reads: readonly TensorId[]): Program => ({
+    dispatches: ops.flatMap((o) => dispatchesOf.get(o) ?? []),
+    reads: reads.map((t) => names.get(t)!),
+  });
+  const outputs = lowered.outputs.map((o) => o.tensor);
+  const programs: { infer: Program; train_step?: Program } = { infer: program(inferOps, outputs) };
+  if (training && lowered.loss !== null) programs.train_step = program(trainOps, [...outputs, lowered.loss]);
+
+  const readBy = (t: TensorId): ProgramName[] => {
+    const progs: ProgramName[] = [];
+    if (inferOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('infer');
+    if (trainOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('train_step');
+    return progs;
+  };
+
+  const tensors: BundleTensor[] = arena.map((t) => ({
+    name: names.get(t.id)!, dtype: t.storage.kind === 'ints' ? 'i32' : 'f32', shape: t.shape,
+    slot: memory.slots.get(t.id)!, ...(t.persistent ? { persistent: true } : {}),
+  }));
+  return {
+    format: BUNDLE_FORMAT, version: BUNDLE_VERSION, model: model.name,
+    dims: [...model.dims],
+    inputs: model.inputs.map((decl) => {
+      const t = lowered.inputs.find((i) => i.name === decl.name)!.tensor;
+      return { name: decl.name, tensor: names.get(t)!, role: decl.role, programs: readBy(t) };
+    }),
+    outputs: lowered.outputs.map((o) => ({ name: o.name, tensor: names.get(o.tensor)! })),
+    loss: lowered.loss === null ? null : names.get(lowered.loss)!,
+    params: lowered.params.map((p) => ({ name: p.decl.name, shape: p.decl.shape, offset: p.offset, init: p.decl.init as BundleInit })),
+    paramCount: lowered.paramCount,
+    tensors,
+    uniforms,
+    partials: normWorkgroups(lowered.paramCount),
+    kernels: kernels.map((k) => ({
+      name: k.name, wgsl: k.text, entryPoint: 'main', workgroupSize: [...k.workgroupSize] as [number, number, number],
+      bindings: k.bindings.map((b) => ({ resource: b.resource, access: b.access })), workgroupBytes: k.workgroupBytes,
+    })),
+    programs,
+    training,
+    schedules: graph.ops.filter((o) => o.op.kind === 'recurrent_seq').map((o) => ({
+      layer: o.label, choice: 'per_step',
+      reason: 'one dispatch per time step: the recurrent kernel keeps no state in workgroup memory',
+    })),
+  };
+}

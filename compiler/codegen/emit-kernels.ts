@@ -1,0 +1,70 @@
+// Turn each IR op into a kernel (deduplicated by WGSL text) and a dispatch.
+import type { BundleTraining, Dispatch, SizeExpr, UniformField } from '../../runtime/bundle.ts';
+import type { Graph, Op, OpNode, Tensor } from '../ir/graph.ts';
+import { embeddingKernel } from './kernels/embedding.ts';
+import { colsumKernel, pointwiseKernel } from './kernels/elementwise.ts';
+import { lossKernel } from './kernels/loss.ts';
+import { matmulKernel } from './kernels/matmul.ts';
+import { optimizerKernel } from './kernels/optimizer.ts';
+import type { KernelPlan } from './kernels/plan.ts';
+import { recurrentBackwardKernel, recurrentForwardKernel, recurrentInitialGradKernel } from './kernels/recurrent.ts';
+import { softmaxKernel } from './kernels/softmax.ts';
+import { repeatKernel, timePoolKernel, timeSelectKernel } from './kernels/time.ts';
+import { fieldName, type KernelDraft, KernelWriter, runStruct } from './wgsl.ts';
+
+type Generator = (w: KernelWriter, op: Op, training: BundleTraining | null) => KernelPlan[];
+const one = <K extends Op['kind']>(f: (w: KernelWriter, op: Extract<Op, { kind: K }>) => KernelPlan) =>
+  ((w: KernelWriter, op: Extract<Op, { kind: K }>) => [f(w, op)]) as unknown as Generator;
+
+const GENERATORS: Record<Op['kind'], Generator> = {
+  matmul: one(matmulKernel),
+  colsum: one(colsumKernel),
+  recurrent_seq: one(recurrentForwardKernel),
+  recurrent_seq_grad: one(recurrentBackwardKernel),
+  time_select: one(timeSelectKernel),
+  time_pool: one(timePoolKernel),
+  repeat: one(repeatKernel),
+  embedding: one(embeddingKernel),
+  pointwise: one(pointwiseKernel),
+  softmax: one(softmaxKernel),
+  loss: one(lossKernel),
+  optimizer: (w, op, t) => [optimizerKernel(w, op as Extract<Op, { kind: 'optimizer' }>, t!)],
+};
+
+export interface EmittedKernel extends KernelDraft { readonly label: string }
+export interface EmittedOp { readonly node: OpNode; readonly dispatches: readonly Dispatch[] }
+
+export function emitKernels(g: Graph, ops: readonly OpNode[], uniforms: readonly UniformField[],
+                            offsetField: (t: Tensor) => string, training: BundleTraining | null) {
+  const run = runStruct(uniforms);
+  const kernels: EmittedKernel[] = [];
+  const byText = new Map<string, number>();
+  const emitted: EmittedOp[] = [];
+  const add = (label: string, plan: KernelPlan, w: KernelWriter): Dispatch => {
+    const draft = w.finish('main', plan.workgroupSize, plan.body, run);
+    let index = byText.get(draft.text);
+    if (index === undefined) {
+      index = kernels.length;
+      byText.set(draft.text, index);
+      kernels.push({ ...draft, name: kernelName(label, index), label });
+    }
+    return { kernel: index, grid: plan.grid as [SizeExpr, SizeExpr, SizeExpr], ...(plan.loop === undefined ? {} : { loop: { count: plan.loop } }) };
+  };
+  for (const node of ops) {
+    const w = new KernelWriter(g.tensors, offsetField);
+    const plans = GENERATORS[node.op.kind](w, node.op, training);
+    const dispatches = plans.map((p) => add(node.label, p, w));
+    if (node.op.kind === 'recurrent_seq_grad' && node.op.dh0 !== undefined) {
+      const w2 = new KernelWriter(g.tensors, offsetField);
+      dispatches.push(add(`${node.label} (initial state)`, recurrentInitialGradKernel(w2, node.op), w2));
+    }
+    emitted.push({ node, dispatches });
+  }
+  return { kernels, emitted };
+}
+
+function kernelName(label: string, index: number): string {
+  return `k${index}_${label.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 48)}`;
+}
+
+export { fieldName };

@@ -1,0 +1,148 @@
+// The tensor IR: one flat, topologically ordered list of ops over tensors with symbolic shapes.
+// Ops are coarse (a matmul with its epilogue, a whole recurrent sequence, a fused loss) because each
+// maps to one kernel family; autodiff appends the backward ops by per-op rules (compiler/autodiff/).
+import type { SizeExpr } from '../../runtime/bundle.ts';
+import type { Span } from '../check/model.ts';
+
+export type TensorId = number;
+
+/**
+ * Where a tensor lives: a parameter or its gradient (fixed element offset in the params/grads buffers),
+ * or an arena tensor (f32 `arena`, i32 `ints`) whose offset the runtime chooses and passes in the Run uniform.
+ */
+export type Storage =
+  | { readonly kind: 'param' | 'grad'; readonly offset: number }
+  | { readonly kind: 'arena' | 'ints' };
+
+export interface Tensor {
+  readonly id: TensorId;
+  readonly name: string;
+  readonly shape: readonly SizeExpr[];
+  readonly storage: Storage;
+  /** Streaming state: kept between stream_step calls, never shares memory. */
+  readonly persistent?: boolean;
+}
+
+export type Act = 'none' | 'relu' | 'tanh' | 'sigmoid' | 'gelu';
+export type Cell = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
+export type Phase = 'forward' | 'backward' | 'update';
+
+/** Y[M,N] (=|+=) act(opA(A)[M,K] · opB(B)[K,N] + bias[N]). opB(B) = Bᵀ when transB (B stored [N,K], a weight). */
+export interface MatmulOp {
+  readonly kind: 'matmul';
+  readonly a: TensorId; readonly b: TensorId; readonly bias?: TensorId; readonly y: TensorId;
+  readonly m: SizeExpr; readonly n: SizeExpr; readonly k: SizeExpr;
+  readonly transA: boolean; readonly transB: boolean; readonly act: Act; readonly accumulate: boolean;
+  /** Element strides and offsets for batched views (e.g. one direction's slice); 0 = dense default. */
+  readonly aOffset?: SizeExpr; readonly bOffset?: SizeExpr; readonly yOffset?: SizeExpr;
+  readonly lda?: SizeExpr; readonly ldy?: SizeExpr;
+}
+
+/** Column sums: y[n] (=|+=) Σ_m x[m, n] (bias gradients). */
+export interface ColSumOp {
+  readonly kind: 'colsum'; readonly x: TensorId; readonly y: TensorId;
+  readonly m: SizeExpr; readonly n: SizeExpr; readonly ld: SizeExpr; readonly xOffset: SizeExpr; readonly accumulate: boolean;
+}
+
+/**
+ * A whole recurrent layer (one or two directions) over time, given the input projections of every step
+ * (`xproj` [D, B, T, G·H], input bias added; the recurrent bias `bhh` is added here because GRU's n gate
+ * needs it apart). Writes y [B, T, D·H] (zeros at padded steps), and for the backward pass the state each
+ * step started from (`hprev` [D, B, T, H]), the gate activations (`gates`) and cell states (`cells`, LSTM).
+ */
+export interface RecurrentSeqOp {
+  readonly kind: 'recurrent_seq';
+  readonly cell: Cell; readonly hidden: number; readonly dirs: 1 | 2;
+  readonly xproj: TensorId; readonly whh: readonly TensorId[]; readonly bhh: readonly TensorId[];
+  readonly lengths?: TensorId; readonly h0?: TensorId; readonly c0?: TensorId; readonly stateIndex: number; readonly stateCount: number;
+  readonly y: TensorId; readonly hprev: TensorId; readonly gates: TensorId; readonly cells?: TensorId;
+  readonly hN?: TensorId; readonly cN?: TensorId;
+  readonly batch: SizeExpr; readonly time: SizeExpr;
+}
+
+/**
+ * Backward of RecurrentSeqOp through time. Produces the pre-activation gradients for the input side
+ * (`dxproj` [D, B, T, G·H]) and the recurrent side (`dhproj`, differs only for GRU's n gate),
+ * and the initial-state gradients.
+ */
+export interface RecurrentSeqGradOp {
+  readonly kind: 'recurrent_seq_grad';
+  readonly fwd: RecurrentSeqOp;
+  readonly dy?: TensorId; readonly dhN?: TensorId; readonly dcN?: TensorId;
+  readonly dxproj: TensorId; readonly dhproj: TensorId; readonly dcCarry?: TensorId;
+  readonly dh0?: TensorId; readonly dc0?: TensorId;
+}
+
+/** [B, T, C] → [B, C]: the last valid step (lengths[b]−1) for the first C/dirs columns… see lower/recurrent. */
+export interface TimeSelectOp {
+  readonly kind: 'time_select'; readonly which: 'first' | 'last' | 'bidir_last';
+  readonly x: TensorId; readonly lengths?: TensorId; readonly y: TensorId;
+  readonly batch: SizeExpr; readonly time: SizeExpr; readonly width: SizeExpr; readonly dirs: 1 | 2;
+  /** Backward: scatter dy into dx (zeros elsewhere) instead of gathering. */
+  readonly grad: boolean; readonly accumulate: boolean;
+}
+
+/** [B, T, C] → [B, C] mean or max over valid steps (backward when grad). */
+export interface TimePoolOp {
+  readonly kind: 'time_pool'; readonly mode: 'mean' | 'max';
+  readonly x: TensorId; readonly lengths?: TensorId; readonly y: TensorId; readonly dy?: TensorId; readonly dx?: TensorId;
+  readonly batch: SizeExpr; readonly time: SizeExpr; readonly width: SizeExpr; readonly accumulate: boolean;
+}
+
+/** y[n, :] = W[idx[n], :] (zeros for the padding index); grad: dW[v, :] (=|+=) Σ_{idx[n] = v} dy[n, :]. */
+export interface EmbeddingOp {
+  readonly kind: 'embedding'; readonly grad: boolean;
+  readonly idx: TensorId; readonly table: TensorId; readonly y: TensorId;
+  readonly count: SizeExpr; readonly vocab: number; readonly dim: number; readonly paddingIdx: number | null; readonly accumulate: boolean;
+}
+
+/** Element-wise map: y = f(x) or the activation's derivative product (dx = dy · f'(…)). */
+export interface PointwiseOp {
+  readonly kind: 'pointwise';
+  readonly fn: 'act' | 'act_grad' | 'copy' | 'scale' | 'dropout' | 'dropout_grad' | 'add' | 'zero';
+  readonly act?: Act; readonly scale?: number; readonly p?: number; readonly site?: number;
+  readonly x: TensorId; readonly x2?: TensorId; readonly y: TensorId; readonly size: SizeExpr; readonly accumulate: boolean;
+}
+
+/**
+ * A fused loss over rows: cross-entropy (logits [N, C], ids [N]), mse or bce (pred/target [N, C]),
+ * optionally masked by lengths (row n is time step n mod T of sequence ⌊n / T⌋). Forward writes the scalar
+ * (mean/sum over valid elements) or per-sequence values; the grad form writes dpred scaled by dloss.
+ */
+export interface LossOp {
+  readonly kind: 'loss'; readonly fn: 'cross_entropy' | 'binary_cross_entropy' | 'mse';
+  readonly reduction: 'mean' | 'sum' | 'none'; readonly grad: boolean;
+  readonly pred: TensorId; readonly target: TensorId; readonly lengths?: TensorId;
+  readonly rows: SizeExpr; readonly cols: SizeExpr; readonly time: SizeExpr | null; readonly batch: SizeExpr;
+  readonly y: TensorId; readonly dy?: TensorId;
+}
+
+/** Softmax over the last axis (rows × cols); the grad form computes dx = y ⊙ (dy − Σ dy ⊙ y). */
+export interface SoftmaxOp {
+  readonly kind: 'softmax'; readonly grad: boolean;
+  readonly x: TensorId; readonly y: TensorId; readonly dy?: TensorId; readonly dx?: TensorId;
+  readonly rows: SizeExpr; readonly cols: SizeExpr; readonly accumulate: boolean;
+}
+
+/** [B, W] → [B, T, W] by copying over time; the grad form sums dy over time into dx [B, W]. */
+export interface RepeatOp {
+  readonly kind: 'repeat'; readonly grad: boolean;
+  readonly x: TensorId; readonly y: TensorId; readonly batch: SizeExpr; readonly time: SizeExpr; readonly width: SizeExpr;
+  readonly accumulate: boolean;
+}
+
+/** The optimizer: global gradient norm partials, then the fused clip + weight decay + update of all params. */
+export interface OptimizerOp {
+  readonly kind: 'optimizer'; readonly stage: 'norm' | 'update'; readonly count: number;
+}
+
+export type Op =
+  | MatmulOp | ColSumOp | RecurrentSeqOp | RecurrentSeqGradOp | TimeSelectOp | TimePoolOp | EmbeddingOp
+  | PointwiseOp | LossOp | SoftmaxOp | RepeatOp | OptimizerOp;
+
+export interface OpNode { readonly op: Op; readonly phase: Phase; readonly span: Span; readonly label: string }
+
+export interface Graph {
+  readonly tensors: readonly Tensor[];
+  readonly ops: readonly OpNode[];
+}

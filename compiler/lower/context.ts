@@ -1,0 +1,69 @@
+// Shared state of one lowering: the graph being built and the maps from checked values and
+// parameters to IR tensors. Each construct's lowering lives in its own file beside this one.
+import type { CheckedModel, Node, ParamDecl, ValueId } from '../check/model.ts';
+import { GraphBuilder } from '../ir/builder.ts';
+import type { TensorId } from '../ir/graph.ts';
+import type { SizeExpr } from '../../runtime/bundle.ts';
+
+export interface LoweredParam { readonly decl: ParamDecl; readonly offset: number; readonly tensor: TensorId; readonly grad: TensorId }
+
+/** A construct the WebGPU back end does not lower yet: a user-facing error, not a compiler bug. */
+export class UnsupportedError extends Error {
+  constructor(readonly node: Node, what: string) {
+    super(`${what} is not supported by the WebGPU back end yet`);
+  }
+}
+
+export class LowerCtx {
+  readonly b = new GraphBuilder();
+  readonly values = new Map<ValueId, TensorId>();
+  readonly params = new Map<string, LoweredParam>();
+  /** Tensors that autodiff must not differentiate through (integer inputs, lengths). */
+  readonly nonDiff = new Set<TensorId>();
+
+  constructor(readonly model: CheckedModel) {
+    let offset = 0;
+    for (const decl of model.params) {
+      const count = decl.shape.reduce((a, c) => a * c, 1);
+      const tensor = this.b.tensor(decl.name, decl.shape, { kind: 'param', offset });
+      const grad = this.b.tensor(`grad.${decl.name}`, decl.shape, { kind: 'grad', offset });
+      this.params.set(decl.name, { decl, offset, tensor, grad });
+      offset += count;
+    }
+  }
+
+  get paramCount(): number {
+    let n = 0;
+    for (const p of this.params.values()) n += p.decl.shape.reduce((a, c) => a * c, 1);
+    return n;
+  }
+
+  shape(v: ValueId): readonly SizeExpr[] {
+    const value = this.model.values[v];
+    if (!value) throw new Error(`internal error: no value ${v}`);
+    return value.type.shape;
+  }
+
+  tensorOf(v: ValueId): TensorId {
+    const t = this.values.get(v);
+    if (t === undefined) throw new Error(`internal error: value ${v} used before it was lowered`);
+    return t;
+  }
+
+  /** A fresh arena tensor for a checked value (named after it when the model names it). */
+  define(v: ValueId, fallback: string): TensorId {
+    const value = this.model.values[v];
+    if (!value) throw new Error(`internal error: no value ${v}`);
+    const ints = value.type.dtype === 'i32';
+    const t = this.b.tensor(value.name ?? fallback, value.type.shape, { kind: ints ? 'ints' : 'arena' });
+    if (ints) this.nonDiff.add(t);
+    this.values.set(v, t);
+    return t;
+  }
+
+  param(name: string): LoweredParam {
+    const p = this.params.get(name);
+    if (!p) throw new Error(`internal error: no parameter ${name}`);
+    return p;
+  }
+}

@@ -1,0 +1,50 @@
+// Liveness-based memory plan: arena tensors whose live ranges (first write to last use, over the
+// training program's op order) never overlap share a slot. Sizes are symbolic, so the compiler only
+// groups tensors; the runtime sizes each slot as its largest member at the actual dimensions.
+import type { Graph, Op, TensorId } from '../ir/graph.ts';
+
+/** Tensor ids an op reads or writes (every TensorId-valued field, including nested forward fields). */
+export function tensorsOf(op: Op): TensorId[] {
+  const out: TensorId[] = [];
+  const visit = (o: object): void => {
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'fwd' && typeof v === 'object' && v) { visit(v); continue; }
+      if (typeof v === 'number' && TENSOR_FIELDS.has(k)) out.push(v);
+      else if (Array.isArray(v) && TENSOR_LIST_FIELDS.has(k)) for (const x of v) out.push(x as TensorId);
+    }
+  };
+  visit(op);
+  return out;
+}
+const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengths', 'h0', 'c0', 'hprev', 'gates', 'cells',
+  'hN', 'cN', 'dy', 'dhN', 'dcN', 'dxproj', 'dhproj', 'dcCarry', 'dh0', 'dc0', 'idx', 'table', 'pred', 'target', 'dx']);
+const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
+
+export interface MemoryPlan { readonly slots: ReadonlyMap<TensorId, number>; readonly slotCount: number }
+
+/** `pinned` tensors (inputs, outputs, the loss, streaming state) live for the whole program. */
+export function planMemory(g: Graph, pinned: ReadonlySet<TensorId>): MemoryPlan {
+  const first = new Map<TensorId, number>(), last = new Map<TensorId, number>();
+  g.ops.forEach((node, i) => {
+    for (const t of tensorsOf(node.op)) {
+      if (!first.has(t)) first.set(t, i);
+      last.set(t, i);
+    }
+  });
+  const end = g.ops.length;
+  const arenaTensors = g.tensors.filter((t) => (t.storage.kind === 'arena' || t.storage.kind === 'ints') && (first.has(t.id) || pinned.has(t.id)));
+  const range = (id: TensorId): [number, number] =>
+    pinned.has(id) || g.tensors[id]!.persistent ? [-1, end] : [first.get(id)!, last.get(id)!];
+  const order = [...arenaTensors].sort((a, b) => range(a.id)[0] - range(b.id)[0] || a.id - b.id);
+  const slotEnd: number[] = [], slotKind: string[] = [];
+  const slots = new Map<TensorId, number>();
+  for (const t of order) {
+    const [s, e] = range(t.id);
+    const shareable = !(pinned.has(t.id) || t.persistent);
+    let slot = shareable ? slotEnd.findIndex((se, i) => se < s && slotKind[i] === t.storage.kind) : -1;
+    if (slot < 0) { slot = slotEnd.length; slotEnd.push(e); slotKind.push(shareable ? t.storage.kind : 'pinned'); }
+    else slotEnd[slot] = e;
+    slots.set(t.id, slot);
+  }
+  return { slots, slotCount: slotEnd.length };
+}

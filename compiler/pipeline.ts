@@ -1,0 +1,39 @@
+// The whole back end, top to bottom: lower → autodiff → optimizer → plan memory → emit kernels → bundle.
+import type { CheckedModel } from './check/model.ts';
+import { appendBackward } from './autodiff/autodiff.ts';
+import { assembleBundle } from './bundle/assemble.ts';
+import { GraphBuilder } from './ir/builder.ts';
+import type { Graph, TensorId } from './ir/graph.ts';
+import { verifyGraph } from './ir/verify.ts';
+import { lowerModel } from './lower/lower.ts';
+import { planMemory } from './passes/plan-memory.ts';
+import { trainingSettings } from './bundle/training.ts';
+import type { Bundle } from '../runtime/bundle.ts';
+
+export interface CompileOptions {
+  /** Called with the IR after each named stage (`rnnc compile --dump`). */
+  readonly dump?: (stage: string, g: Graph) => void;
+}
+
+export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bundle {
+  const lowered = lowerModel(model);
+  let graph = verifyGraph(lowered.graph, 'lower');
+  opts.dump?.('lower', graph);
+  const training = model.training && lowered.loss !== null ? trainingSettings(model.training) : null;
+  if (training && lowered.loss !== null) {
+    const paramGrads = new Map<TensorId, TensorId>(lowered.params.map((p) => [p.tensor, p.grad]));
+    graph = verifyGraph(appendBackward(graph, lowered.loss, lowered.nonDiff, paramGrads), 'autodiff');
+    opts.dump?.('autodiff', graph);
+    const b = new GraphBuilder(graph);
+    b.phase = 'update';
+    b.add({ kind: 'optimizer', stage: 'norm', count: lowered.paramCount }, 'gradient norm');
+    b.add({ kind: 'optimizer', stage: 'update', count: lowered.paramCount }, `${training.optimizer} update`);
+    graph = verifyGraph(b.build(), 'optimizer');
+  }
+  const pinned = new Set<TensorId>([
+    ...lowered.inputs.map((i) => i.tensor), ...lowered.outputs.map((o) => o.tensor),
+    ...(lowered.loss === null ? [] : [lowered.loss]),
+  ]);
+  const memory = planMemory(graph, pinned);
+  return assembleBundle({ model, lowered, graph, memory, training });
+}
