@@ -43,7 +43,8 @@ const recurrentSeq: Rule<'recurrent_seq'> = (c, op, label) => {
   const dxproj = c.target(op.xproj)!;
   // Only GRU's n gate differs between the input side and the recurrent side (r ⊙ (W_hn h + b_hn)).
   const dhproj = op.cell === 'gru' ? c.b.tensor(`${c.b.get(op.xproj).name}.dh`, [D, batch, time, G * H]) : dxproj.tensor;
-  const dcCarry = op.cell === 'lstm' ? c.b.tensor(`${c.b.get(op.y).name}.dc`, [D, batch, H]) : undefined;
+  // Per-unit state carried between the sweep's steps: LSTM's dc, GRU's direct path z ⊙ dh.
+  const dcCarry = op.cell === 'lstm' || op.cell === 'gru' ? c.b.tensor(`${c.b.get(op.y).name}.carry`, [D, batch, H]) : undefined;
   const dh0 = op.h0 === undefined ? null : c.target(op.h0);
   const dc0 = op.c0 === undefined ? null : c.target(op.c0);
   c.b.add({ kind: 'recurrent_seq_grad', fwd: op, dy, dhN, dcN, dxproj: dxproj.tensor, dhproj, dcCarry,
