@@ -18,10 +18,13 @@ export type BundleDType = 'f32' | 'i32';
 /** The physical GPU buffers. Kernels bind them by name; every tensor lives in one of the two arenas. */
 export type ResourceName = 'params' | 'grads' | 'opt' | 'arena' | 'ints' | 'partials';
 
-export interface BundleInit {
-  readonly kind: 'zeros' | 'ones' | 'constant' | 'uniform' | 'normal' | 'xavier_uniform' | 'orthogonal' | 'forget_bias';
-  readonly value?: number; readonly bound?: number; readonly std?: number; readonly hidden?: number;
-}
+/** How a parameter starts (the checked model's `Init`; runtime/init.ts draws the values from the seed). */
+export type BundleInit =
+  | { readonly kind: 'zeros' | 'ones' | 'xavier_uniform' | 'orthogonal' }
+  | { readonly kind: 'constant'; readonly value: number }
+  | { readonly kind: 'uniform'; readonly bound: number }
+  | { readonly kind: 'normal'; readonly std: number }
+  | { readonly kind: 'forget_bias'; readonly value: number; readonly hidden: number };
 
 /** A trainable parameter: `count` floats at element `offset` of the params buffer (and of grads). */
 export interface BundleParam {
@@ -33,9 +36,10 @@ export interface BundleParam {
 
 /**
  * A tensor in an arena (f32 tensors in `arena`, i32 tensors in `ints`). Tensors with the same `slot`
- * share memory (their live ranges never overlap); the runtime sizes each slot as the largest of its
- * tensors at the current dimensions and lays slots out in order. `persistent` tensors (streaming state)
- * keep their contents between programs.
+ * share memory (their live ranges never overlap; all of one dtype); the runtime sizes each slot as the
+ * largest of its tensors at the current dimensions and lays slots out in order, 256-byte aligned,
+ * persistent slots first. `persistent` tensors (streaming state) keep their contents between programs,
+ * are zeroed on stream reset, and own their slot alone.
  */
 export interface BundleTensor {
   readonly name: string;
@@ -57,8 +61,11 @@ export interface BundleOutput { readonly name: string; readonly tensor: string }
 
 /**
  * One field of the per-run uniform struct `Run` (group 1, binding 0), all 32-bit, in this order.
- * dim: a dimension's value; offset: element offset of a tensor in its arena; step: optimizer step count;
- * lr: learning rate of this step (f32 bits); seed: dropout seed; training: 1 in train_step, 0 otherwise.
+ * dim: a dimension's value (u32); offset: element offset of a tensor in its arena (u32);
+ * step: train steps completed before this run (u32; Adam's bias-correction t is step + 1);
+ * lr: learning rate of this step (f32); seed: dropout seed of this step (u32);
+ * training: 1 in train_step, 0 otherwise (u32); clip: the global-norm clip, 0 when none (f32);
+ * stream_t: stream steps since the last reset (u32; 0 outside stream_step). See spec/bundle.md.
  */
 export type UniformField =
   | { readonly kind: 'dim'; readonly name: string }
@@ -81,19 +88,28 @@ export interface BundleKernel {
 /**
  * One dispatch. With `loop`, it is recorded `count` times with the Step uniform's `t` = 0..count−1
  * (selected by a dynamic offset: no per-step uniform writes or bind groups).
+ * `body` (default 1) makes the loop cover this dispatch and the next body−1 ones, recorded in order
+ * for each t (a time step that needs several kernels); those may not carry a `loop` themselves.
+ * `reverse` runs t = count−1 down to 0 (backward through time).
  */
 export interface Dispatch {
   readonly kernel: number;
   readonly grid: readonly [SizeExpr, SizeExpr, SizeExpr];
-  readonly loop?: { readonly count: SizeExpr };
+  readonly loop?: { readonly count: SizeExpr; readonly body?: number; readonly reverse?: boolean };
 }
 
 export type ProgramName = 'infer' | 'train_step' | 'stream_step';
 
 export interface Program {
   readonly dispatches: readonly Dispatch[];
-  /** Tensors written by the host before the dispatches (inputs) and readable after. */
+  /**
+   * Tensors the host may read back after the dispatches (the outputs this program produces; the loss
+   * for train_step). May also name input tensors. The inputs written before are those whose
+   * `programs` name this program.
+   */
   readonly reads: readonly string[];
+  /** Dimensions this program fixes, e.g. `{ time: 1 }` for stream_step (one step per call). */
+  readonly dims?: Readonly<Record<string, number>>;
 }
 
 export interface ScheduleNote { readonly layer: string; readonly choice: string; readonly reason: string }
@@ -105,7 +121,10 @@ export interface BundleTraining {
   readonly weightDecay: number; readonly clipNorm: number | null;
   readonly schedule: { readonly kind: 'constant' | 'cosine' | 'linear'; readonly warmup: number; readonly minLr: number; readonly totalSteps: number | null };
   readonly batchSize: number; readonly epochs: number; readonly seed: number;
-  /** Floats of optimizer state per parameter (0 sgd without momentum, 1 momentum, 2 adam). */
+  /**
+   * Floats of optimizer state per parameter (0 sgd without momentum, 1 momentum, 2 adam), stored as
+   * planes: state k of the parameter element i is `opt[k * paramCount + i]`.
+   */
   readonly stateSlots: number;
 }
 

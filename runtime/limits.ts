@@ -1,0 +1,42 @@
+// The device limits the validator and the executor check against. Defaults are the WebGPU spec's
+// guaranteed minimums, so a bundle valid under them runs on every adapter.
+
+export interface Limits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+  readonly maxStorageBuffersPerShaderStage: number;
+  readonly maxComputeWorkgroupSizeX: number;
+  readonly maxComputeWorkgroupSizeY: number;
+  readonly maxComputeWorkgroupSizeZ: number;
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupStorageSize: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+  readonly maxUniformBufferBindingSize: number;
+  readonly minUniformBufferOffsetAlignment: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxStorageBufferBindingSize: 134217728,
+  maxBufferSize: 268435456,
+  maxStorageBuffersPerShaderStage: 8,
+  maxComputeWorkgroupSizeX: 256,
+  maxComputeWorkgroupSizeY: 256,
+  maxComputeWorkgroupSizeZ: 64,
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxComputeWorkgroupStorageSize: 16384,
+  maxComputeWorkgroupsPerDimension: 65535,
+  maxUniformBufferBindingSize: 65536,
+  minUniformBufferOffsetAlignment: 256,
+};
+
+/** Take the known fields from a GPUSupportedLimits (whose fields are getters, not own properties). */
+export function readLimits(from?: Partial<Limits> | GPUSupportedLimits): Limits {
+  const out: Record<string, number> = { ...DEFAULT_LIMITS };
+  if (from) {
+    for (const key of Object.keys(DEFAULT_LIMITS)) {
+      const v = (from as unknown as Record<string, unknown>)[key];
+      if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = v;
+    }
+  }
+  return out as unknown as Limits;
+}
