@@ -125,5 +125,23 @@ const loss: Rule<'loss'> = (c, op, label) => {
 
 export const RULES: Rules = {
   matmul, recurrent_seq: recurrentSeq, time_select: timeSelect, time_pool: timePool, repeat, embedding,
-  pointwise, softmax, loss,
+  pointwise, softmax, loss, attention_pool: (c, op, label) => attentionPool(c, op, label),
+};
+
+/** Attention pooling: pool_grad gives de and the direct dx; scores_grad gives ds (into the matmul) and du. */
+export const attentionPool: Rule<'attention_pool'> = (c, op, label) => {
+  if (op.stage === 'scores') {
+    const de = c.grad(op.e);
+    if (de === undefined) return;
+    const ds = c.target(op.s)!, du = c.target(op.u);
+    c.b.add({ ...op, stage: 'scores_grad', de, ds: ds.tensor, du: du?.tensor ?? ds.tensor, accumulate: ds.accumulate,
+              accumulateU: du?.accumulate ?? false }, `${label}: gradient`);
+    return;
+  }
+  if (op.stage !== 'pool') return;
+  const dy = c.grad(op.y);
+  if (dy === undefined) return;
+  const de = c.target(op.e)!, dx = c.target(op.x);
+  if (!dx) throw new Error('internal error (autodiff): attention pooling over a non-differentiable input');
+  c.b.add({ ...op, stage: 'pool_grad', dy, de: de.tensor, dx: dx.tensor, accumulate: dx.accumulate }, `${label}: gradient`);
 };

@@ -15,7 +15,7 @@ export interface AssembleInput {
   readonly memory: MemoryPlan; readonly training: BundleTraining | null;
 }
 
-const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN']);
+const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN', 'e', 'weights']);
 
 /** The forward ops the given tensors depend on, in order (dead-code elimination for inference). */
 function neededForward(g: Graph, roots: readonly TensorId[]): OpNode[] {

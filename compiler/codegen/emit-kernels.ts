@@ -1,6 +1,7 @@
 // Turn each IR op into a kernel (deduplicated by WGSL text) and a dispatch.
 import type { BundleTraining, Dispatch, SizeExpr, UniformField } from '../../runtime/bundle.ts';
 import type { Graph, Op, OpNode, Tensor } from '../ir/graph.ts';
+import { attentionPoolKernel } from './kernels/attention-pool.ts';
 import { embeddingKernel } from './kernels/embedding.ts';
 import { colsumKernel, pointwiseKernel } from './kernels/elementwise.ts';
 import { lossKernel } from './kernels/loss.ts';
@@ -28,6 +29,7 @@ const GENERATORS: Record<Op['kind'], Generator> = {
   pointwise: one(pointwiseKernel),
   softmax: one(softmaxKernel),
   loss: one(lossKernel),
+  attention_pool: one(attentionPoolKernel),
   optimizer: (w, op, t) => [optimizerKernel(w, op as Extract<Op, { kind: 'optimizer' }>, t!)],
 };
 

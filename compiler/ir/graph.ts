@@ -131,6 +131,22 @@ export interface RepeatOp {
   readonly accumulate: boolean;
 }
 
+/**
+ * Attention pooling over time, after the score projection s = tanh(x Wᵀ + b) (a matmul op):
+ *   scores:      e[b,t] = u · s[b,t,:]
+ *   pool:        a = softmax over valid t of e; y[b,:] = Σ_t a[b,t] x[b,t,:]; weights = a (zeros at padding)
+ *   pool_grad:   de[b,t] = a (dα − Σ a dα) with dα[b,t] = dy[b,:] · x[b,t,:]; dx (=|+=) a ⊗ dy
+ *   scores_grad: ds[b,t,:] = de[b,t] u; du (=|+=) Σ_{b,t} de[b,t] s[b,t,:]
+ */
+export interface AttentionPoolOp {
+  readonly kind: 'attention_pool'; readonly stage: 'scores' | 'pool' | 'pool_grad' | 'scores_grad';
+  readonly x: TensorId; readonly s: TensorId; readonly u: TensorId; readonly e: TensorId; readonly weights: TensorId;
+  readonly lengths?: TensorId; readonly y: TensorId; readonly dy?: TensorId; readonly de?: TensorId;
+  readonly dx?: TensorId; readonly ds?: TensorId; readonly du?: TensorId;
+  readonly batch: SizeExpr; readonly time: SizeExpr; readonly width: SizeExpr; readonly units: number;
+  readonly accumulate: boolean; readonly accumulateU?: boolean;
+}
+
 /** The optimizer: global gradient norm partials, then the fused clip + weight decay + update of all params. */
 export interface OptimizerOp {
   readonly kind: 'optimizer'; readonly stage: 'norm' | 'update'; readonly count: number;
@@ -138,7 +154,7 @@ export interface OptimizerOp {
 
 export type Op =
   | MatmulOp | ColSumOp | RecurrentSeqOp | RecurrentSeqGradOp | TimeSelectOp | TimePoolOp | EmbeddingOp
-  | PointwiseOp | LossOp | SoftmaxOp | RepeatOp | OptimizerOp;
+  | PointwiseOp | LossOp | SoftmaxOp | RepeatOp | AttentionPoolOp | OptimizerOp;
 
 export interface OpNode { readonly op: Op; readonly phase: Phase; readonly span: Span; readonly label: string }
 

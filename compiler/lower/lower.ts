@@ -2,6 +2,7 @@
 import type { CheckedModel, Node } from '../check/model.ts';
 import type { Graph, TensorId } from '../ir/graph.ts';
 import { LowerCtx, type LoweredParam, UnsupportedError } from './context.ts';
+import { lowerAttentionPool } from './attention-pool.ts';
 import { lowerDense, lowerEmbedding } from './dense.ts';
 import { lowerActivation, lowerDropout } from './elementwise.ts';
 import { lowerLoss } from './loss.ts';
@@ -30,6 +31,7 @@ const LOWERINGS: Lowering = {
   activation: lowerActivation,
   dropout: lowerDropout,
   loss: lowerLoss,
+  attention_pool: lowerAttentionPool,
 };
 
 export function lowerModel(model: CheckedModel): Lowered {

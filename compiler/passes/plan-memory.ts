@@ -17,7 +17,8 @@ export function tensorsOf(op: Op): TensorId[] {
   return out;
 }
 const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengths', 'h0', 'c0', 'hprev', 'gates', 'cells',
-  'hN', 'cN', 'dy', 'dhN', 'dcN', 'dxproj', 'dhproj', 'dcCarry', 'dh0', 'dc0', 'idx', 'table', 'pred', 'target', 'dx']);
+  'hN', 'cN', 'dy', 'dhN', 'dcN', 'dxproj', 'dhproj', 'dcCarry', 'dh0', 'dc0', 'idx', 'table', 'pred', 'target', 'dx',
+  's', 'u', 'e', 'weights', 'de', 'ds', 'du']);
 const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
 
 export interface MemoryPlan { readonly slots: ReadonlyMap<TensorId, number>; readonly slotCount: number }
