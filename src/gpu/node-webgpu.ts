@@ -8,10 +8,15 @@
 // `webgpu` is imported dynamically so that the CLI bundle (dist/rnnc.js, where it is external) loads
 // and runs commands that need no GPU even where the native module is missing.
 //
-// Lifetime rules (see test/README.md, "Dawn in Node"): keep one GPU object per process (`getNodeGpu`
-// caches it); wait for submitted work (`device.queue.onSubmittedWorkDone()`) before tearing down;
-// `device.destroy()` before `process.exit()`. Dawn's instance keeps the event loop alive, so CLI
-// entry points end with process.exit().
+// Lifetime rules: keep one GPU object per process (`getNodeGpu` caches it); wait for submitted work
+// (`device.queue.onSubmittedWorkDone()`) before tearing down; `device.destroy()` before
+// `process.exit()` (`releaseNodeDevice`); load Dawn in processes, not worker threads. Dawn's instance
+// may keep the event loop alive, so CLI entry points end with process.exit().
+//
+// The reported intermittent aborts (`The futex facility returned an unexpected error code.`,
+// `std::system_error: Invalid argument`) did not reproduce here in ~190 soak runs: the reported LSTM
+// workload, exit with work queued, many devices per process, worker threads, Debian's and
+// Chromium's Vulkan loaders. The rules above are defensive; details in test/README.md.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
