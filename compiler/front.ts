@@ -1,0 +1,18 @@
+// The front end: .rnn source text → checked model graph (compiler/check/model.ts) + diagnostics.
+// User mistakes come back as diagnostics, never as exceptions; `file` is set only without errors.
+import { checkFile } from './check/check-file.ts';
+import type { CheckedFile } from './check/model.ts';
+import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { parse } from './syntax/parse.ts';
+
+export interface FrontResult { readonly file?: CheckedFile; readonly diagnostics: readonly Diagnostic[] }
+
+export function checkSource(text: string, file: string): FrontResult {
+  const parsed = parse(text);
+  if (parsed.syntax === undefined) return { diagnostics: parsed.diagnostics };
+  const checked = checkFile(parsed.syntax, text, file);
+  return { ...(checked.file === undefined ? {} : { file: checked.file }), diagnostics: sortDiagnostics(checked.diagnostics) };
+}
+
+export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.ts';
+export { hasErrors, InternalError, type Diagnostic } from './diagnostics/diagnostic.ts';
