@@ -5,6 +5,7 @@ import type { Arg } from '../../syntax/ast.ts';
 import type { Signature } from '../bind-args.ts';
 import type { Args, Callable, LayerSelf } from '../callable.ts';
 import type { ModelContext } from '../context.ts';
+import type { Init } from '../model.ts';
 import type { Result } from '../operand.ts';
 
 /** How messages name a layer: "`enc` (lstm)". */
@@ -38,3 +39,8 @@ export function onlyFor(ctx: ModelContext, given: ReadonlyMap<string, Arg>, opti
 
 /** A value the caller asked for: result i exists only when the statement destructures that far. */
 export const wanted = <T>(want: number, i: number, make: () => T): T | undefined => (want > i ? make() : undefined);
+
+/** A weight initialiser applied to a vector (attention `v`, pooling `context`): Glorot for a [1, n] matrix. */
+export function vectorInit(init: Init, n: number): Init {
+  return init.kind === 'xavier_uniform' || init.kind === 'orthogonal' ? { kind: 'uniform', bound: Math.sqrt(6 / (1 + n)) } : init;
+}
