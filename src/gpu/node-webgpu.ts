@@ -14,7 +14,7 @@
 // may keep the event loop alive, so CLI entry points end with process.exit().
 //
 // The reported intermittent aborts (`The futex facility returned an unexpected error code.`,
-// `std::system_error: Invalid argument`) did not reproduce here in ~190 soak runs: the reported LSTM
+// `std::system_error: Invalid argument`) did not reproduce here in about 180 soak runs: the reported LSTM
 // workload, exit with work queued, many devices per process, worker threads, Debian's and
 // Chromium's Vulkan loaders. The rules above are defensive; details in test/README.md.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
