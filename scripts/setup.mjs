@@ -72,8 +72,8 @@ function aptInstall() {
 let chromiumOk = existsSync(CHROMIUM);
 let vulkan = libvulkanPath();
 if (!chromiumOk || !vulkan) {
-  line(chromiumOk, 'chromium', CHROMIUM);
-  line(!!vulkan, 'libvulkan.so.1', vulkan ?? 'not found by ldconfig');
+  if (!chromiumOk) line(false, 'chromium', `${CHROMIUM} not found`);
+  if (!vulkan) line(false, 'libvulkan.so.1', 'not found by ldconfig');
   aptInstall();
   chromiumOk = existsSync(CHROMIUM);
   vulkan = libvulkanPath();
