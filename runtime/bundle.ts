@@ -110,6 +110,11 @@ export interface Program {
   readonly reads: readonly string[];
   /** Dimensions this program fixes, e.g. `{ time: 1 }` for stream_step (one step per call). */
   readonly dims?: Readonly<Record<string, number>>;
+  /**
+   * The tensors this program's kernels touch (default: all). The runtime lays out only these and the
+   * persistent ones for a run, so a dim that only other programs' tensors use need not be known.
+   */
+  readonly tensors?: readonly string[];
 }
 
 export interface ScheduleNote { readonly layer: string; readonly choice: string; readonly reason: string }

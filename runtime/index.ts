@@ -2,43 +2,22 @@
 // Built by scripts/build.mjs into dist/runtime.js: one minified ESM file, platform neutral, and it must
 // import nothing outside runtime/ (the build fails otherwise).
 //
-// Placeholder entry point from the "Foundation" issue; the runtime's owners extend it.
+//   const model = await loadModel(bundleJson, { device });
+//   const { y } = await model.run({ x: { data, shape: [4, 10, 3] } });
 
 export const RUNTIME_VERSION = '0.1.0';
 
-export interface RuntimeAdapterInfo {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-}
-
-export interface RuntimeDevice {
-  adapter: GPUAdapter;
-  device: GPUDevice;
-  info: RuntimeAdapterInfo;
-}
-
-/**
- * Gets an adapter and a device. `gpu` defaults to `navigator.gpu` (browsers); in Node pass the GPU
- * object from the `webgpu` package (Dawn). Throws when WebGPU or an adapter is unavailable.
- */
-export async function requestDevice(
-  gpu?: GPU,
-  descriptor: GPUDeviceDescriptor = {},
-  adapterOptions: GPURequestAdapterOptions = {},
-): Promise<RuntimeDevice> {
-  const g = gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-  if (!g) throw new Error('WebGPU is not available: navigator.gpu is missing (pass a GPU object in Node)');
-  const adapter = await g.requestAdapter(adapterOptions);
-  if (!adapter) throw new Error('WebGPU is available but no adapter was found');
-  const device = await adapter.requestDevice(descriptor);
-  const i: Partial<GPUAdapterInfo> = adapter.info ?? {};
-  const info = {
-    vendor: String(i.vendor ?? ''),
-    architecture: String(i.architecture ?? ''),
-    device: String(i.device ?? ''),
-    description: String(i.description ?? ''),
-  };
-  return { adapter, device, info };
-}
+export { requestDevice, type RuntimeAdapterInfo, type RuntimeDevice } from './device.ts';
+export { loadModel, type LoadOptions } from './load.ts';
+export { Model, type DeviceLost, type Output, type Outputs, type RunOptions } from './model.ts';
+export type { ModelStream } from './stream.ts';
+export type { FitOptions, FitResult, StepInfo, TrainData } from './fit.ts';
+export { validateBundle, type ValidateOptions } from './validate.ts';
+export { BundleError, GpuError, InputError } from './errors.ts';
+export { learningRate } from './lr-schedule.ts';
+export { layoutArena, type ArenaLayout } from './arena.ts';
+export { DEFAULT_LIMITS, type Limits } from './limits.ts';
+export type { Dims, InputValue, Inputs } from './inputs.ts';
+export type { Weights, WeightValue } from './checkpoint.ts';
+export type * from './bundle.ts';
+export { BUNDLE_FORMAT, BUNDLE_VERSION } from './bundle.ts';

@@ -94,7 +94,9 @@ function bindShape(g: Given, fixed: Dims, dims: Record<string, number>): void {
   }
   if (shape.length !== want.length) throw shapeError(g, shape);
   want.forEach((e, j) => {
-    if (typeof e === 'string' && dims[e] === undefined && shape[j]! >= 1) dims[e] = shape[j]!;
+    const known = typeof e === 'number' ? e : typeof e === 'string' ? dims[e] : undefined;
+    if (known !== undefined && known !== shape[j]) throw shapeError(g, shape);
+    if (typeof e === 'string' && known === undefined && shape[j]! >= 1) dims[e] = shape[j]!;
   });
 }
 

@@ -15,7 +15,7 @@ export interface RunState {
 
 export const runUniformBytes = (fields: readonly UniformField[]): number => Math.max(16, Math.ceil((fields.length * 4) / 16) * 16);
 
-export function packRunUniform(fields: readonly UniformField[], layout: ArenaLayout, s: RunState): Uint32Array {
+export function packRunUniform(fields: readonly UniformField[], layout: ArenaLayout, s: RunState): Uint32Array<ArrayBuffer> {
   const words = new Uint32Array(runUniformBytes(fields) / 4);
   const floats = new Float32Array(words.buffer);
   fields.forEach((f, i) => {

@@ -58,7 +58,7 @@ export function checkPrograms(programs: Obj, kernels: number, ctx: Ctx): Map<Pro
   for (const name of PROGRAM_NAMES) {
     if (!Object.hasOwn(programs, name)) continue;
     const p = `bundle.programs.${name}`;
-    const o = obj(at(programs, name), p, ['dispatches', 'reads'], ['dims']);
+    const o = obj(at(programs, name), p, ['dispatches', 'reads'], ['dims', 'tensors']);
     let loopEnd = 0;
     let loopStart = -1;
     const list = arr(at(o, 'dispatches'), `${p}.dispatches`, MAX_DISPATCHES);
@@ -94,6 +94,15 @@ export function checkPrograms(programs: Obj, kernels: number, ctx: Ctx): Map<Pro
       seen.add(tensor);
     });
     reads.set(name, seen);
+    if (at(o, 'tensors') !== undefined) {
+      const touched = new Set<string>();
+      arr(at(o, 'tensors'), `${p}.tensors`, MAX_DISPATCHES).forEach((t, i) => {
+        const tensor = tensorRef(t, `${p}.tensors[${i}]`, ctx).name;
+        if (touched.has(tensor)) fail(`${p}.tensors[${i}]`, `duplicate tensor '${tensor}'`);
+        touched.add(tensor);
+      });
+      for (const r of seen) if (!touched.has(r)) fail(`${p}.tensors`, `must include the tensor '${r}' it reads back`);
+    }
     const fixed = at(o, 'dims');
     if (fixed !== undefined) {
       const f = obj(fixed, `${p}.dims`, [], Object.keys(fixed as object));

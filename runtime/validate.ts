@@ -43,7 +43,7 @@ export function validateBundle(json: unknown, limits?: Partial<Limits> | GPUSupp
   };
   const paramCount = int(at(b, 'paramCount'), 'bundle.paramCount', 0, ctx.limits.maxStorageBufferBindingSize / 4);
   checkParams(at(b, 'params'), paramCount);
-  checkInputs(at(b, 'inputs'), ctx);
+  const inputTensors = checkInputs(at(b, 'inputs'), ctx);
   const outputs = checkOutputs(at(b, 'outputs'), ctx);
   const loss = at(b, 'loss') === null ? null : tensorRef(at(b, 'loss'), 'bundle.loss', ctx);
   if (loss !== null && (loss.dtype !== 'f32' || !loss.shape.every((d) => d === 1))) {
@@ -53,6 +53,12 @@ export function validateBundle(json: unknown, limits?: Partial<Limits> | GPUSupp
   int(at(b, 'partials'), 'bundle.partials', 0, ctx.limits.maxStorageBufferBindingSize / 4);
   const kernels = checkKernels(at(b, 'kernels'), ctx);
   const reads = checkPrograms(programs, kernels, ctx);
+  for (const [program, tensors] of inputTensors) {
+    const touched = (at(programs, program) as { tensors?: readonly string[] }).tensors;
+    for (const t of tensors) {
+      if (touched && !touched.includes(t)) fail(`bundle.programs.${program}.tensors`, `must include the tensor '${t}' of an input it reads`);
+    }
+  }
   for (const [name, tensor] of outputs) {
     if (![...reads.values()].some((r) => r.has(tensor))) fail('bundle.outputs', `output '${name}' (tensor '${tensor}') is in no program's reads`);
   }
@@ -154,7 +160,9 @@ function checkInit(v: unknown, p: string, shape: readonly number[], count: numbe
   }
 }
 
-function checkInputs(v: unknown, ctx: Ctx): void {
+/** Returns the input tensors of each program. */
+function checkInputs(v: unknown, ctx: Ctx): Map<string, string[]> {
+  const byProgram = new Map<string, string[]>();
   const names = new Map<string, unknown>();
   const tensors = new Map<string, unknown>();
   arr(v, 'bundle.inputs', 1024).forEach((x, i) => {
@@ -183,8 +191,10 @@ function checkInputs(v: unknown, ctx: Ctx): void {
       const name = oneOf(q, `${p}.programs[${j}]`, PROGRAM_NAMES, 'program');
       if (!ctx.programs.has(name)) fail(`${p}.programs[${j}]`, `the bundle has no '${name}' program`);
       unique(progs, name, `${p}.programs[${j}]`, 'program', q);
+      byProgram.set(name, [...(byProgram.get(name) ?? []), t.name]);
     });
   });
+  return byProgram;
 }
 
 function checkOutputs(v: unknown, ctx: Ctx): Map<string, string> {

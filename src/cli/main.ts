@@ -4,9 +4,11 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { version } from '../../package.json';
 import { CliError, type CliIo, type Command } from './command.ts';
+import { checkCommand } from './check.ts';
 import { smokeCommand } from './smoke.ts';
 
 export const COMMANDS: readonly Command[] = [
+  checkCommand,
   smokeCommand,
 ];
 
