@@ -16,7 +16,7 @@ export interface Dispatch {
 export type KernelHook = (d: Dispatch) => void;
 
 export class FakeBuffer {
-  readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array<ArrayBuffer>;
   destroyed = false;
   mapped = false;
   constructor(readonly device: FakeDevice, readonly label: string, readonly size: number, readonly usage: number) {
