@@ -67,9 +67,11 @@ export const attentionCases: GradCase[] = [
     },
   })),
   ...(['gru', 'lstm'] as const).flatMap((cell) => scores.flatMap((score) => [true, false].map((forced): GradCase => ({
-    construct: `attn_decoder ${cell} ${score} ${forced ? 'teacher forcing, memory lengths, h0' : 'greedy logits'}`,
+    construct: `attn_decoder ${cell} ${score} ${forced ? 'teacher forcing, memory lengths, h0' : 'greedy logits, h0'}`,
     dims: { B: 2, S: 3, T: 3 },
     model: () => decoderModel(cell, score, forced),
+    // Greedy: make eos (token 2) unlikely so that all maxLen steps are decoded and differentiated.
+    ...(forced ? {} : { opts: { tweakParams: (p) => { (p.get('dec.out.bias')!.data as Float64Array)[2] = -20; } } }),
   })))),
 ];
 
@@ -85,12 +87,12 @@ function decoderModel(cell: 'gru' | 'lstm', score: (typeof scores)[number], forc
   const mem = b.input('memory', 'f32', ['B', 'S', E]);
   const memLen = forced ? b.input('memLen', 'i32', ['B'], { kind: 'lengths', dim: 'S' }) : undefined;
   const targets = forced ? b.input('targets', 'i32', ['B', 'T'], { kind: 'index', bound: V }) : undefined;
-  const h0 = forced ? b.input('h0', 'f32', ['B', H]) : undefined;
+  const h0 = b.input('h0', 'f32', ['B', H]);
   const logits = b.f(['B', forced ? 'T' : L, V]);
   const tokens = b.i(['B', L]);
   return b.node({
     op: 'attn_decoder', layer: 'dec', cell, hidden: H, vocab: V, embedDim: Demb, score, ...(score === 'additive' ? { units: A } : {}),
     sos: 1, eos: 2, maxLen: L, memory: mem, logits, tokens,
-    ...(memLen !== undefined ? { memoryLengths: memLen } : {}), ...(targets !== undefined ? { targets } : {}), ...(h0 !== undefined ? { h0 } : {}),
+    ...(memLen !== undefined ? { memoryLengths: memLen } : {}), ...(targets !== undefined ? { targets } : {}), h0,
   }).output('logits', logits).output('tokens', tokens).build();
 }

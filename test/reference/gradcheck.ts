@@ -23,6 +23,8 @@ export interface GradCheckOptions {
   readonly h?: number;
   /** Parameter draws are N(0, paramStd²). */
   readonly paramStd?: number;
+  /** Adjust the drawn parameters in place (e.g. to steer a greedy decode away from eos). */
+  readonly tweakParams?: (params: Map<string, Tensor>) => void;
 }
 
 export interface GradCheckResult {
@@ -59,6 +61,7 @@ export function gradCheck(model: CheckedModel, opts: GradCheckOptions = {}): Gra
   const h = opts.h ?? 1e-5;
   const inputs = opts.inputs ?? randomInputs(model, seed, opts.dims).inputs;
   const params = randomParams(model, seed, opts.paramStd);
+  opts.tweakParams?.(params);
   const evalOpts = { training: opts.training ?? false, seed: 7, step: 3, dims: opts.dims };
 
   // Cotangents: fixed random weights on every float output, or the loss.
