@@ -5,10 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { version } from '../../package.json';
 import { CliError, type CliIo, type Command } from './command.ts';
 import { checkCommand } from './check.ts';
+import { runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
+  runCommand,
   smokeCommand,
 ];
 
