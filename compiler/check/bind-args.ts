@@ -3,6 +3,7 @@
 import * as E from '../diagnostics/catalogue.ts';
 import type { Arg, CallExpr } from '../syntax/ast.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
+import { closest } from '../diagnostics/suggest.ts';
 
 export interface ParamSpec {
   readonly name: string;
@@ -32,10 +33,11 @@ export function bindArgs(report: (d: Diagnostic) => void, callee: string, sig: S
   const args = new Map<string, Arg>();
   const rest: Arg[] = [];
   const positional = sig.params.filter((p) => p.positional);
-  let ok = true, next = 0, sawNamed = false, tooMany = false;
+  let ok = true, next = 0, sawNamed = false, tooMany = false, misplaced = false;
+  const misspelt = new Set<string>();
   for (const a of call.args) {
     if (a.name === undefined) {
-      if (sawNamed) { report(E.positionalAfterNamed(a.span)); ok = false; continue; }
+      if (sawNamed) { report(E.positionalAfterNamed(a.span)); ok = false; misplaced = true; continue; }
       const p = positional[next++];
       if (p !== undefined) args.set(p.name, a);
       else if (sig.variadic !== undefined) rest.push(a);
@@ -45,13 +47,22 @@ export function bindArgs(report: (d: Diagnostic) => void, callee: string, sig: S
     sawNamed = true;
     const name = a.name.name;
     const spec = sig.params.find((p) => p.name === name);
-    if (spec === undefined) { report(E.unknownArgument(a.name.span, name, callee, sig.params.map((p) => p.name))); ok = false; continue; }
+    if (spec === undefined) {
+      const meant = closest(name, sig.params.map((p) => p.name));
+      if (meant !== undefined) misspelt.add(meant);
+      report(E.unknownArgument(a.name.span, name, callee, sig.params.map((p) => p.name)));
+      ok = false;
+      continue;
+    }
     const first = args.get(name);
     if (first !== undefined) { report(E.duplicateArgument(a.name.span, name, first.span)); ok = false; continue; }
     args.set(name, a);
   }
   for (const p of sig.params) {
-    if (p.required && !args.has(p.name)) { report(E.missingArgument(call.span, callee, p.name, sig.usage)); ok = false; }
+    if (!p.required || args.has(p.name)) continue;
+    ok = false;
+    // A misplaced or misspelt argument was reported already; it most likely is the missing one.
+    if (!misplaced && !misspelt.has(p.name)) report(E.missingArgument(call.span, callee, p.name, sig.usage));
   }
   return { args, rest, ok };
 }

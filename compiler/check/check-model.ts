@@ -32,8 +32,11 @@ export function checkModel(model: ModelSyntax, diagnostics: Diagnostic[]): Check
   for (const b of ctx.scope.values()) {
     if (b.kind === 'layer' && b.layer.impl !== null && b.layer.uses.length === 0) ctx.report(E.unusedLayer(b.span, b.name));
   }
+  // With errors already reported, an integer input may only look unused because its use failed.
+  const failed = () => diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
+  if (failed()) return undefined;
   const inputs = finishInputs(ctx);
-  if (diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return undefined;
+  if (failed()) return undefined;
   return {
     name: model.name.name,
     span: model.span,

@@ -3,6 +3,7 @@
 // by its OptionType, and defaults fill the rest.
 import * as E from '../diagnostics/catalogue.ts';
 import type { Arg, Span } from '../syntax/ast.ts';
+import { closest } from '../diagnostics/suggest.ts';
 import type { OptionCtx, OptionType } from './options.ts';
 
 export interface Field<T> {
@@ -36,6 +37,7 @@ export function readOptions<S extends Schema>(
   let ok = true;
   const given = new Map<string, Arg>();
   let positionalReported = false;
+  const misspelt = new Set<string>();   // required options an unknown one probably meant: no "missing" error too
   for (const a of args) {
     if (a.name === undefined) {
       if (!positionalReported) c.report(E.positionalLayerOption(a.span, owner));
@@ -47,6 +49,8 @@ export function readOptions<S extends Schema>(
     if (first !== undefined) { c.report(E.duplicateArgument(a.name.span, key, first.span)); ok = false; continue; }
     given.set(key, a);
     if (!Object.hasOwn(schema, key)) {
+      const meant = closest(key, Object.keys(schema));
+      if (meant !== undefined) misspelt.add(meant);
       const d = E.unknownOption(a.name.span, key, owner, Object.keys(schema));
       c.report(hints[key] !== undefined && d.hint === undefined ? { ...d, hint: hints[key] } : d);
       ok = false;
@@ -56,7 +60,8 @@ export function readOptions<S extends Schema>(
   for (const [key, field] of Object.entries(schema)) {
     const a = given.get(key);
     if (a === undefined) {
-      if (field.presence === 'required') { c.report(E.missingOption(span, key, owner, `${owner}(${field.example ?? `${key}=...`})`)); ok = false; }
+      if (field.presence === 'required' && !positionalReported && !misspelt.has(key)) { c.report(E.missingOption(span, key, owner, `${owner}(${field.example ?? `${key}=...`})`)); ok = false; }
+      if (field.presence === 'required') ok = false;
       values[key] = field.fallback;
       continue;
     }

@@ -11,7 +11,8 @@ export function windowLength(ctx: ModelContext, x: Operand, axis: number, kernel
   const n = x.type.shape[axis < 0 ? x.type.shape.length + axis : axis]!;
   if (padding === 'same') return n;
   if (typeof n !== 'number') {
-    ctx.report(E.needsConstantDim(x.span, `the ${axisName} of the input to ${what} (without \`padding=same\`)`, n));
+    ctx.report(E.needsConstantDim(x.span, `the ${axisName} of the input to ${what}`, n,
+      'a window without `padding=same` needs a known length: declare it as a number, or use a `padding=same` convolution'));
     return undefined;
   }
   const out = windowOut(n, kernel, stride, 0);

@@ -42,7 +42,7 @@ export const unknownDim = (span: Span, name: string, candidates: readonly string
   error('E0209', span, `unknown dimension \`${name}\``,
     didYouMean(name, candidates) ?? (candidates.length ? `the model's dimensions are ${candidates.map((c) => `\`${c}\``).join(', ')}` : 'no input declares a symbolic dimension'));
 export const layerAppliedTwice = (span: Span, name: string, kind: string, first: Span) =>
-  error('E0210', span, `layer \`${name}\` (${kind}) is already applied; a ${kind} layer can be applied only once`,
+  error('E0210', span, `layer \`${name}\` (${kind}) is already applied; layers of kind ${kind} can be applied only once`,
     'declare a second layer for a second use (dense, conv1d, conv2d, embedding and layer_norm layers may be shared)',
     [{ message: 'first applied here', span: first }]);
 export const unknownDtype = (span: Span, name: string) =>
@@ -84,8 +84,8 @@ export const dtypeMismatch = (span: Span, what: string, expected: string, got: s
 export const lossNotScalar = (span: Span, shape: string) =>
   error('E0404', span, `the loss must be a scalar, but this has shape ${shape}`,
     'reduce it, e.g. `mean(...)`, or use a loss with `reduction=mean`');
-export const needsConstantDim = (span: Span, what: string, got: string) =>
-  error('E0405', span, `${what} must be a constant size, but it is \`${got}\``);
+export const needsConstantDim = (span: Span, what: string, got: string, hint?: string) =>
+  error('E0405', span, `${what} must be a constant size, but it is \`${got}\``, hint);
 export const tooManyTargets = (span: Span, callee: string, available: readonly string[], got: number) =>
   error('E0406', span, `\`${callee}\` gives ${available.length} value${available.length === 1 ? '' : 's'} (${available.join(', ')}), not ${got}`);
 export const sharedLayerMismatch = (span: Span, layer: string, first: string, got: string, firstSpan: Span) =>

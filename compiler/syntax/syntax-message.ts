@@ -67,7 +67,7 @@ function hintFor(text: string, raw: string, expected: string): string | undefine
   if (raw === '"' || raw === "'") return 'there are no strings: options take names (`cell=gru`), numbers or `true`/`false`';
   if (raw === '.') return 'write numbers with a digit before the point: `0.5`';
   if (/^[0-9]/.test(raw) && /[A-Za-z_.]/.test(raw)) return `\`${raw}\` is not a number: write e.g. \`0.001\` or \`1e-3\``;
-  if (raw === ':' && expected.includes('`=`')) return 'use `=` to bind names and options (`hidden=64`); `:` only types inputs';
+  if (raw === ':' && !expected.includes('`:`')) return 'use `=` to bind names and options (`hidden=64`); `:` only types inputs';
   if (raw === '=' && expected.includes('`:`')) return 'declare inputs as `input name: f32[batch, time, 3]`';
   const unbalanced = findUnbalanced(text);
   if (unbalanced !== undefined) {

@@ -63,7 +63,8 @@ export const astSemantics = rnnGrammar.createSemantics().addOperation('ast', {
     if (e.kind === 'number') return { ...e, value: -e.value, text: `-${e.text}`, span };
     return { kind: 'neg', operand: e, span };
   },
-  PriExp_paren(_open, e, _close) { return e['ast'](); },
+  // Parentheses only group; the expression keeps their span so carets cover `(a + b)` whole.
+  PriExp_paren(_open, e, _close): A.Expr { return { ...(e['ast']() as A.Expr), span: spanOf(this) }; },
   PriExp_name(id): A.NameExpr {
     return { kind: 'name', name: id.sourceString, span: spanOf(id) };
   },
