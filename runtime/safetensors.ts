@@ -60,7 +60,7 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
     const where = `tensor "${name}"`;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) fail(`${where}: entry is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !(dtype in BYTES)) fail(`${where}: unsupported dtype ${JSON.stringify(dtype)} (F64, F32, I32, I64)`);
+    if (typeof dtype !== 'string' || !Object.hasOwn(BYTES, dtype)) fail(`${where}: unsupported dtype ${JSON.stringify(dtype)} (F64, F32, I32, I64)`);
     if (!Array.isArray(shape) || !shape.every(isCount)) fail(`${where}: shape must be an array of non-negative integers`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) fail(`${where}: data_offsets must be [begin, end], non-negative integers`);
     const dims = shape as number[];
