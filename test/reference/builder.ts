@@ -60,8 +60,9 @@ export class ModelBuilder {
       .param(`${prefix}bias`, [units], prefix.split('.')[0]).param(`${prefix}v`, [units], prefix.split('.')[0]);
   }
 
-  node(spec: NodeSpec): this {
-    this.nodes.push({ ...spec, id: this.nodes.length, span: SPAN } as Node);
+  /** Node ids default to their index; `id` overrides it (dropout sites are derived from ids). */
+  node(spec: NodeSpec, id = this.nodes.length): this {
+    this.nodes.push({ ...spec, id, span: SPAN } as Node);
     return this;
   }
 
