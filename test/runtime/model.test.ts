@@ -126,6 +126,13 @@ describe('run', () => {
     await expect(model.run({ x: [[1, 2, 3, 4]], s: [1], ids: [1] }, { dims: { steps: 1 } })).rejects.toThrow('dims.steps: unknown dimension');
   });
 
+  it('surfaces an uncaptured WebGPU error on the next call', async () => {
+    const { model, device } = await tiny();
+    for (const f of device.listeners) (f as (e: unknown) => void)({ error: { message: 'lost a buffer somewhere' } });
+    await expect(model.run({ x: [[1, 2, 3, 4]], s: [[1]], ids: [0] })).rejects.toThrow('uncaptured WebGPU error: lost a buffer somewhere');
+    await expect(model.run({ x: [[1, 2, 3, 4]], s: [[1]], ids: [0] })).resolves.toBeDefined();
+  });
+
   it('surfaces a WebGPU error of the run as a rejected promise', async () => {
     const { model, device } = await tiny();
     device.injected.push({ filter: 'validation', message: 'binding too small' });

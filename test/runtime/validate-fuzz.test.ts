@@ -73,8 +73,8 @@ describe('validateBundle under fuzzing', () => {
       for (const m of ms) b = mutate(b, m);
       outcomes[onlyBundleErrors(b)]++;
       onlyBundleErrors(JSON.stringify(b));
-    }), { numRuns: 3000 });
-    expect(outcomes.rejected).toBeGreaterThan(1000);                   // the mutations do reach the checks
+    }), { numRuns: 2000 });
+    expect(outcomes.rejected).toBeGreaterThan(700);                   // the mutations do reach the checks
   });
 
   it('never reaches the device with a bundle it rejects, and loads the rest without crashing', async () => {
