@@ -5,7 +5,7 @@ import { assembleBundle } from './bundle/assemble.ts';
 import { GraphBuilder } from './ir/builder.ts';
 import type { Graph, TensorId } from './ir/graph.ts';
 import { verifyGraph } from './ir/verify.ts';
-import { lowerModel } from './lower/lower.ts';
+import { lowerModel, lowerStream, streamBlocker } from './lower/lower.ts';
 import { planMemory } from './passes/plan-memory.ts';
 import { trainingSettings } from './bundle/training.ts';
 import type { Bundle } from '../runtime/bundle.ts';
@@ -30,10 +30,16 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
     b.add({ kind: 'optimizer', stage: 'update', count: lowered.paramCount }, `${training.optimizer} update`);
     graph = verifyGraph(b.build(), 'optimizer');
   }
+  const blocker = streamBlocker(model);
+  if (blocker === null) {
+    const b = new GraphBuilder(graph);
+    lowerStream(model, lowered, b);
+    graph = verifyGraph(b.build(), 'stream');
+  }
   const pinned = new Set<TensorId>([
     ...lowered.inputs.map((i) => i.tensor), ...lowered.outputs.map((o) => o.tensor),
     ...(lowered.loss === null ? [] : [lowered.loss]),
   ]);
   const memory = planMemory(graph, pinned);
-  return assembleBundle({ model, lowered, graph, memory, training });
+  return assembleBundle({ model, lowered, graph, memory, training, streamBlocker: blocker });
 }

@@ -13,15 +13,17 @@ import { type MemoryPlan, tensorsOf } from '../passes/plan-memory.ts';
 export interface AssembleInput {
   readonly model: CheckedModel; readonly lowered: Lowered; readonly graph: Graph;
   readonly memory: MemoryPlan; readonly training: BundleTraining | null;
+  /** Why there is no stream_step program (null: there is one). */
+  readonly streamBlocker: string | null;
 }
 
 const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN', 'e', 'weights']);
 
-/** The forward ops the given tensors depend on, in order (dead-code elimination for inference). */
-function neededForward(g: Graph, roots: readonly TensorId[]): OpNode[] {
+/** The ops of a phase that the given tensors depend on, in order (dead-code elimination). */
+function needed(g: Graph, roots: readonly TensorId[], phase: 'forward' | 'stream'): OpNode[] {
   const need = new Set(roots);
   const keep: OpNode[] = [];
-  const forward = g.ops.filter((o) => o.phase === 'forward');
+  const forward = g.ops.filter((o) => o.phase === phase);
   for (let i = forward.length - 1; i >= 0; i--) {
     const node = forward[i]!;
     const writes = Object.entries(node.op).filter(([k, v]) => WRITES.has(k) && typeof v === 'number').map(([, v]) => v as number);
@@ -42,7 +44,7 @@ function uniqueNames(tensors: readonly Tensor[]): Map<TensorId, string> {
   return names;
 }
 
-export function assembleBundle({ model, lowered, graph, memory, training }: AssembleInput): Bundle {
+export function assembleBundle({ model, lowered, graph, memory, training, streamBlocker }: AssembleInput): Bundle {
   const names = uniqueNames(graph.tensors);
   const arena = graph.tensors.filter((t) => memory.slots.has(t.id));
   const uniforms: UniformField[] = [
@@ -52,23 +54,27 @@ export function assembleBundle({ model, lowered, graph, memory, training }: Asse
   ];
   const offsetField = (t: Tensor) => fieldName({ kind: 'offset', tensor: names.get(t.id)! });
 
-  const inferOps = neededForward(graph, lowered.outputs.map((o) => o.tensor));
-  const trainOps = training ? graph.ops : [];
-  const allOps = training ? graph.ops : inferOps;
+  const outputs = lowered.outputs.map((o) => o.tensor);
+  const inferOps = needed(graph, outputs, 'forward');
+  const trainOps = training ? graph.ops.filter((o) => o.phase !== 'stream') : [];
+  const state = graph.tensors.filter((t) => t.persistent).map((t) => t.id);
+  const streamOps = streamBlocker === null ? needed(graph, [...outputs, ...state], 'stream') : [];
+  const allOps = [...(training ? trainOps : inferOps), ...streamOps];
   const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training);
   const dispatchesOf = new Map<OpNode, readonly Dispatch[]>(emitted.map((e) => [e.node, e.dispatches]));
   const program = (ops: readonly OpNode[], reads: readonly TensorId[]): Program => ({
     dispatches: ops.flatMap((o) => dispatchesOf.get(o) ?? []),
     reads: reads.map((t) => names.get(t)!),
   });
-  const outputs = lowered.outputs.map((o) => o.tensor);
-  const programs: { infer: Program; train_step?: Program } = { infer: program(inferOps, outputs) };
+  const programs: { infer: Program; train_step?: Program; stream_step?: Program } = { infer: program(inferOps, outputs) };
   if (training && lowered.loss !== null) programs.train_step = program(trainOps, [...outputs, lowered.loss]);
+  if (streamOps.length > 0) programs.stream_step = program(streamOps, outputs);
 
   const readBy = (t: TensorId): ProgramName[] => {
     const progs: ProgramName[] = [];
     if (inferOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('infer');
     if (trainOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('train_step');
+    if (streamOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('stream_step');
     return progs;
   };
 
@@ -96,9 +102,14 @@ export function assembleBundle({ model, lowered, graph, memory, training }: Asse
     })),
     programs,
     training,
-    schedules: graph.ops.filter((o) => o.op.kind === 'recurrent_seq').map((o) => ({
-      layer: o.label, choice: 'per_step',
-      reason: 'one dispatch per time step: the recurrent kernel keeps no state in workgroup memory',
-    })),
+    schedules: [
+      ...graph.ops.filter((o) => o.op.kind === 'recurrent_seq' && o.phase === 'forward').map((o) => ({
+        layer: o.label, choice: 'per_step',
+        reason: 'one dispatch per time step: the recurrent kernel keeps no state in workgroup memory',
+      })),
+      streamBlocker === null
+        ? { layer: 'stream_step', choice: 'available', reason: 'every op is per-step or a causal recurrence' }
+        : { layer: 'stream_step', choice: 'unavailable', reason: streamBlocker },
+    ],
   };
 }

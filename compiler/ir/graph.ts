@@ -25,7 +25,7 @@ export interface Tensor {
 
 export type Act = 'none' | 'relu' | 'tanh' | 'sigmoid' | 'gelu';
 export type Cell = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
-export type Phase = 'forward' | 'backward' | 'update';
+export type Phase = 'forward' | 'backward' | 'update' | 'stream';
 
 /** Y[M,N] (=|+=) act(opA(A)[M,K] · opB(B)[K,N] + bias[N]). opB(B) = Bᵀ when transB (B stored [N,K], a weight). */
 export interface MatmulOp {

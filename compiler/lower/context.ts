@@ -14,14 +14,32 @@ export class UnsupportedError extends Error {
   }
 }
 
+/**
+ * Lowering for `stream_step`: one time step with the recurrent states carried in persistent tensors.
+ * Inputs and outputs reuse the main graph's tensors (same names for the host); parameters are shared.
+ */
+export interface StreamLowering {
+  readonly builder: GraphBuilder;
+  readonly params: ReadonlyMap<string, LoweredParam>;
+  readonly reuse: ReadonlyMap<ValueId, TensorId>;
+}
+
 export class LowerCtx {
-  readonly b = new GraphBuilder();
+  readonly b: GraphBuilder;
   readonly values = new Map<ValueId, TensorId>();
   readonly params = new Map<string, LoweredParam>();
   /** Tensors that autodiff must not differentiate through (integer inputs, lengths). */
   readonly nonDiff = new Set<TensorId>();
+  /** Copies of final states into the carried state, run after everything else in stream_step. */
+  readonly stateUpdates: (() => void)[] = [];
 
-  constructor(readonly model: CheckedModel) {
+  constructor(readonly model: CheckedModel, readonly stream?: StreamLowering) {
+    this.b = stream?.builder ?? new GraphBuilder();
+    if (stream) {
+      for (const [k, v] of stream.params) this.params.set(k, v);
+      for (const [k, v] of stream.reuse) this.values.set(k, v);
+      return;
+    }
     let offset = 0;
     for (const decl of model.params) {
       const count = decl.shape.reduce((a, c) => a * c, 1);
@@ -52,10 +70,13 @@ export class LowerCtx {
 
   /** A fresh arena tensor for a checked value (named after it when the model names it). */
   define(v: ValueId, fallback: string): TensorId {
+    const reused = this.stream?.reuse.get(v);
+    if (reused !== undefined) { this.values.set(v, reused); return reused; }
     const value = this.model.values[v];
     if (!value) throw new Error(`internal error: no value ${v}`);
     const ints = value.type.dtype === 'i32';
-    const t = this.b.tensor(value.name ?? fallback, value.type.shape, { kind: ints ? 'ints' : 'arena' });
+    const name = `${value.name ?? fallback}${this.stream ? '.stream' : ''}`;
+    const t = this.b.tensor(name, value.type.shape, { kind: ints ? 'ints' : 'arena' });
     if (ints) this.nonDiff.add(t);
     this.values.set(v, t);
     return t;

@@ -1,6 +1,7 @@
 // Lower a checked model to the forward tensor IR. One function per construct, chosen by node kind.
 import type { CheckedModel, Node } from '../check/model.ts';
 import type { Graph, TensorId } from '../ir/graph.ts';
+import type { GraphBuilder } from '../ir/builder.ts';
 import { LowerCtx, type LoweredParam, UnsupportedError } from './context.ts';
 import { lowerAttentionPool } from './attention-pool.ts';
 import { lowerDense, lowerEmbedding } from './dense.ts';
@@ -34,16 +35,46 @@ const LOWERINGS: Lowering = {
   attention_pool: lowerAttentionPool,
 };
 
-export function lowerModel(model: CheckedModel): Lowered {
-  const ctx = new LowerCtx(model);
-  const inputs = model.inputs.map((i) => ({ name: i.name, tensor: ctx.define(i.value, i.name) }));
-  for (const i of model.inputs) if (i.role.kind !== 'float') ctx.nonDiff.add(ctx.tensorOf(i.value));
-  for (const node of model.nodes) {
+function lowerNodes(ctx: LowerCtx, nodes: readonly Node[]): void {
+  for (const node of nodes) {
     const lower = LOWERINGS[node.op] as ((c: LowerCtx, n: Node) => void) | undefined;
     if (!lower) throw new UnsupportedError(node, `'${node.op}'`);
     ctx.b.span = node.span;
     lower(ctx, node);
   }
+}
+
+/** Ops whose result at one step depends only on that step and the carried recurrent state. */
+const STREAMABLE = new Set<Node['op']>(['recurrent', 'dense', 'embedding', 'activation', 'dropout', 'time_select', 'loss']);
+
+/** Why a model cannot run one step at a time, or null when it can. */
+export function streamBlocker(model: CheckedModel): string | null {
+  for (const n of model.nodes) {
+    if (!STREAMABLE.has(n.op)) return `'${n.op}' needs the whole sequence`;
+    if (n.op === 'recurrent' && n.bidirectional) return 'a bidirectional layer needs the whole sequence';
+  }
+  return null;
+}
+
+/**
+ * Append the stream_step ops (phase 'stream') to a builder that already holds the lowered model:
+ * the same inputs, outputs and parameters, time = 1, recurrent states carried in persistent tensors.
+ */
+export function lowerStream(model: CheckedModel, lowered: Lowered, builder: GraphBuilder): void {
+  const reuse = new Map<number, TensorId>();
+  model.inputs.forEach((i, k) => reuse.set(i.value, lowered.inputs[k]!.tensor));
+  model.outputs.forEach((o, k) => reuse.set(o.value, lowered.outputs[k]!.tensor));
+  const ctx = new LowerCtx(model, { builder, params: new Map(lowered.params.map((p) => [p.decl.name, p])), reuse });
+  builder.phase = 'stream';
+  lowerNodes(ctx, model.nodes.filter((n) => n.op !== 'loss'));
+  for (const update of ctx.stateUpdates) update();
+}
+
+export function lowerModel(model: CheckedModel): Lowered {
+  const ctx = new LowerCtx(model);
+  const inputs = model.inputs.map((i) => ({ name: i.name, tensor: ctx.define(i.value, i.name) }));
+  for (const i of model.inputs) if (i.role.kind !== 'float') ctx.nonDiff.add(ctx.tensorOf(i.value));
+  lowerNodes(ctx, model.nodes);
   return {
     graph: ctx.b.build(),
     params: [...ctx.params.values()],

@@ -12,12 +12,22 @@ export function lowerRecurrent(ctx: LowerCtx, n: RecurrentNode): void {
   const cell: Cell = n.cell === 'rnn' ? (n.nonlinearity === 'relu' ? 'rnn_relu' : 'rnn_tanh') : n.cell;
   const H = n.hidden, D = n.bidirectional ? 2 : 1, G = GATES[cell];
   const [batch, time] = ctx.shape(n.x) as [string | number, string | number];
-  const lengths = n.lengths === undefined ? undefined : ctx.tensorOf(n.lengths);
-  const h0 = n.h0 === undefined ? undefined : ctx.tensorOf(n.h0);
-  const c0 = n.c0 === undefined ? undefined : ctx.tensorOf(n.c0);
-  const hN = n.hN === undefined ? undefined : ctx.define(n.hN, `${n.layer}.h_n`);
-  const cN = n.cN === undefined ? undefined : ctx.define(n.cN, `${n.layer}.c_n`);
   const name = n.layer ?? `recurrent${n.id}`;
+  const stateShape = [n.layers * D, batch, H];
+  // Streaming: every call is one valid step that starts from the carried state and ends by updating it.
+  const stream = ctx.stream !== undefined;
+  const lengths = n.lengths === undefined || stream ? undefined : ctx.tensorOf(n.lengths);
+  const hState = stream ? b.tensor(`${name}.h_state`, stateShape, { kind: 'arena' }, true) : undefined;
+  const cState = stream && cell === 'lstm' ? b.tensor(`${name}.c_state`, stateShape, { kind: 'arena' }, true) : undefined;
+  const h0 = hState ?? (n.h0 === undefined ? undefined : ctx.tensorOf(n.h0));
+  const c0 = cState ?? (n.c0 === undefined ? undefined : ctx.tensorOf(n.c0));
+  const hN = n.hN !== undefined ? ctx.define(n.hN, `${name}.h_n`) : hState !== undefined ? b.tensor(`${name}.h_next`, stateShape) : undefined;
+  const cN = n.cN !== undefined ? ctx.define(n.cN, `${name}.c_n`) : cState !== undefined ? b.tensor(`${name}.c_next`, stateShape) : undefined;
+  for (const [from, to] of [[hN, hState], [cN, cState]] as const) {
+    if (from === undefined || to === undefined) continue;
+    ctx.stateUpdates.push(() => b.add({ kind: 'pointwise', fn: 'copy', x: from, y: to, size: mul(...stateShape), accumulate: false },
+                                      `${name} carry state`));
+  }
 
   let x = ctx.tensorOf(n.x);
   let inWidth = ctx.shape(n.x)[2]!;
