@@ -85,6 +85,9 @@ export function configureNodeGpuEnv(env: NodeJS.ProcessEnv = process.env): void 
   }
 }
 
+// Held for the life of the process: if the GPU object from create() is garbage-collected while a device
+// from it is in use, Dawn aborts with `std::system_error: Invalid argument` or a futex error (reproduced
+// by calling `(await create([]).requestAdapter()).requestDevice()` without keeping create()'s result).
 let gpuPromise: Promise<GPU> | null = null;
 
 /** The process-wide Dawn GPU object (navigator.gpu's equivalent). Also installs GPUBufferUsage etc. on globalThis. */
