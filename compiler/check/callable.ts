@@ -35,6 +35,3 @@ export interface LayerSelf {
 }
 
 export const nulls = (n: number): Result[] => new Array<Result>(n).fill(null);
-
-/** Results that are just the operands produced, padded when fewer are wanted than made. */
-export const single = (r: Result): Result[] => [r];

@@ -1,7 +1,6 @@
 // One function per statement kind. Every statement binds the names it defines, even when it
 // is wrong (to a null value or an unusable layer), so later uses don't cascade into errors.
 import * as E from '../diagnostics/catalogue.ts';
-import { didYouMean } from '../diagnostics/suggest.ts';
 import type { AssignStmt, Ident, InputStmt, LayerStmt, LossStmt, OutputStmt } from '../syntax/ast.ts';
 import { BUILTINS } from './builtins/registry.ts';
 import type { Binding, ModelContext } from './context.ts';
@@ -74,6 +73,3 @@ export function checkLoss(ctx: ModelContext, s: LossStmt): void {
   ctx.nameValue(value.id, 'loss');
   ctx.loss = { value: value.id, span: s.span };
 }
-
-/** Unknown statement-level names get a suggestion among layer kinds too (`h = lstm(x)`). */
-export const suggestKind = (name: string): string | undefined => didYouMean(name, LAYER_KINDS.keys());

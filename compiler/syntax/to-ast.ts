@@ -20,7 +20,7 @@ function foldLeft(first: Node, ops: IterationNode, rest: IterationNode): A.Expr 
   return left;
 }
 
-export const astSemantics = rnnGrammar.createSemantics().addOperation('ast', {
+export const astSemantics = rnnGrammar.createSemantics().addOperation<unknown>('ast', {
   File(models): A.FileSyntax {
     return { models: many<A.ModelSyntax>(models), span: spanOf(this) };
   },
