@@ -2,16 +2,22 @@
 // User mistakes come back as diagnostics, never as exceptions; `file` is set only without errors.
 import { checkFile } from './check/check-file.ts';
 import type { CheckedFile } from './check/model.ts';
-import { sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts';
+import { InternalError, sortDiagnostics, type Diagnostic } from './diagnostics/diagnostic.ts';
 import { parse } from './syntax/parse.ts';
 
 export interface FrontResult { readonly file?: CheckedFile; readonly diagnostics: readonly Diagnostic[] }
 
 export function checkSource(text: string, file: string): FrontResult {
-  const parsed = parse(text);
-  if (parsed.syntax === undefined) return { diagnostics: parsed.diagnostics };
-  const checked = checkFile(parsed.syntax, text, file);
-  return { ...(checked.file === undefined ? {} : { file: checked.file }), diagnostics: sortDiagnostics(checked.diagnostics) };
+  try {
+    const parsed = parse(text);
+    if (parsed.syntax === undefined) return { diagnostics: parsed.diagnostics };
+    const checked = checkFile(parsed.syntax, text, file);
+    return { ...(checked.file === undefined ? {} : { file: checked.file }), diagnostics: sortDiagnostics(checked.diagnostics) };
+  } catch (e) {
+    // Anything thrown here is a bug in rnnc: report it as one, naming the file.
+    if (e instanceof InternalError) throw e;
+    throw new InternalError('checkSource', `${file}: ${e instanceof Error ? e.message : String(e)}`, undefined, e);
+  }
 }
 
 export { formatDiagnostic, formatDiagnostics } from './diagnostics/format.ts';

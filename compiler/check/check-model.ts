@@ -29,12 +29,12 @@ export function checkModel(model: ModelSyntax, diagnostics: Diagnostic[]): Check
     }
   });
   if (train !== undefined && ctx.loss === undefined) ctx.report(E.trainingWithoutLoss(train.stmt.keyword));
+  // With errors already reported, a layer or an integer input may only look unused because its use failed.
+  const failed = () => diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
+  if (failed()) return undefined;
   for (const b of ctx.scope.values()) {
     if (b.kind === 'layer' && b.layer.impl !== null && b.layer.uses.length === 0) ctx.report(E.unusedLayer(b.span, b.name));
   }
-  // With errors already reported, an integer input may only look unused because its use failed.
-  const failed = () => diagnostics.filter((d) => d.severity === 'error').length > errorsBefore;
-  if (failed()) return undefined;
   const inputs = finishInputs(ctx);
   if (failed()) return undefined;
   return {

@@ -19,8 +19,8 @@ export interface Diagnostic {
 
 export class InternalError extends Error {
   /** `where` names the stage or function whose invariant broke. */
-  constructor(readonly where: string, message: string, readonly span?: Span) {
-    super(`internal error in ${where}: ${message}`);
+  constructor(readonly where: string, message: string, readonly span?: Span, cause?: unknown) {
+    super(`internal error in ${where}: ${message} (this is a bug in rnnc, not in the model file)`, cause === undefined ? undefined : { cause });
     this.name = 'InternalError';
   }
 }

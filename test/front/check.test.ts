@@ -201,3 +201,12 @@ describe('names and roles', () => {
     ]);
   });
 });
+
+describe('internal errors', () => {
+  it('are InternalError, distinct from diagnostics', async () => {
+    const { InternalError } = await import('../../compiler/diagnostics/diagnostic.ts');
+    const e = new InternalError('pass', 'broken invariant');
+    expect(e.message).toBe('internal error in pass: broken invariant (this is a bug in rnnc, not in the model file)');
+    expect(e).toBeInstanceOf(Error);
+  });
+});
