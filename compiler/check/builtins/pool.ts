@@ -26,7 +26,7 @@ const pool = (mode: 'max' | 'avg', op: 'pool1d' | 'pool2d'): BuiltinDef => {
         if (!expectMinRank(ctx, x, 3, what, '[..., channels, height, width]')) return nulls(want);
         const r = x.type.shape.length;
         const H = windowLength(ctx, x, r - 2, kernel, stride, 'valid', what, 'height');
-        const W = windowLength(ctx, x, r - 1, kernel, stride, 'valid', what, 'width');
+        const W = H === undefined ? undefined : windowLength(ctx, x, r - 1, kernel, stride, 'valid', what, 'width');
         if (H === undefined || W === undefined) return nulls(want);
         shape = [...x.type.shape.slice(0, r - 2), H, W];
       }

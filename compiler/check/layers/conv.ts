@@ -55,7 +55,7 @@ export const convLayer = (op: 'conv1d' | 'conv2d'): LayerDef => ({
           shape = [x.type.shape[0]!, T, o.filters];
         } else {
           const H = windowLength(ctx, x, r - 2, o.kernel, o.stride, o.padding, what, 'height');
-          const W = windowLength(ctx, x, r - 1, o.kernel, o.stride, o.padding, what, 'width');
+          const W = H === undefined ? undefined : windowLength(ctx, x, r - 1, o.kernel, o.stride, o.padding, what, 'width');
           if (H === undefined || W === undefined) return nulls(want);
           shape = [...x.type.shape.slice(0, r - 3), o.filters, H, W];
         }
