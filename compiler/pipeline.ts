@@ -9,8 +9,9 @@ import { lowerModel, lowerStream, streamBlocker } from './lower/lower.ts';
 import { planMemory } from './passes/plan-memory.ts';
 import { trainingSettings } from './bundle/training.ts';
 import type { Bundle } from '../runtime/bundle.ts';
+import { type CodegenOptions, DEFAULT_CODEGEN } from './codegen/emit-kernels.ts';
 
-export interface CompileOptions {
+export interface CompileOptions extends Partial<CodegenOptions> {
   /** Called with the IR after each named stage (`rnnc compile --dump`). */
   readonly dump?: (stage: string, g: Graph) => void;
 }
@@ -41,5 +42,7 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
     ...(lowered.loss === null ? [] : [lowered.loss]),
   ]);
   const memory = planMemory(graph, pinned);
-  return assembleBundle({ model, lowered, graph, memory, training, streamBlocker: blocker });
+  const codegen: CodegenOptions = { ...DEFAULT_CODEGEN, ...(opts.maxWorkgroupBytes ? { maxWorkgroupBytes: opts.maxWorkgroupBytes } : {}),
+                                    ...(opts.schedule ? { schedule: opts.schedule } : {}) };
+  return assembleBundle({ model, lowered, graph, memory, training, streamBlocker: blocker, codegen });
 }

@@ -3,7 +3,8 @@
 import type { CheckedModel } from '../check/model.ts';
 import type { Bundle, BundleInit, BundleTensor, BundleTraining, Dispatch, Program, ProgramName, UniformField } from '../../runtime/bundle.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../../runtime/bundle.ts';
-import { emitKernels } from '../codegen/emit-kernels.ts';
+import { type CodegenOptions, DEFAULT_CODEGEN, emitKernels } from '../codegen/emit-kernels.ts';
+import { chooseSchedule } from '../codegen/kernels/recurrent.ts';
 import { fieldName } from '../codegen/wgsl.ts';
 import { normWorkgroups } from '../codegen/kernels/optimizer.ts';
 import type { Graph, OpNode, Tensor, TensorId } from '../ir/graph.ts';
@@ -15,6 +16,7 @@ export interface AssembleInput {
   readonly memory: MemoryPlan; readonly training: BundleTraining | null;
   /** Why there is no stream_step program (null: there is one). */
   readonly streamBlocker: string | null;
+  readonly codegen?: CodegenOptions;
 }
 
 const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN', 'e', 'weights']);
@@ -44,7 +46,7 @@ function uniqueNames(tensors: readonly Tensor[]): Map<TensorId, string> {
   return names;
 }
 
-export function assembleBundle({ model, lowered, graph, memory, training, streamBlocker }: AssembleInput): Bundle {
+export function assembleBundle({ model, lowered, graph, memory, training, streamBlocker, codegen = DEFAULT_CODEGEN }: AssembleInput): Bundle {
   const names = uniqueNames(graph.tensors);
   const arena = graph.tensors.filter((t) => memory.slots.has(t.id));
   const uniforms: UniformField[] = [
@@ -60,7 +62,7 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const state = graph.tensors.filter((t) => t.persistent).map((t) => t.id);
   const streamOps = streamBlocker === null ? needed(graph, [...outputs, ...state], 'stream') : [];
   const allOps = [...(training ? trainOps : inferOps), ...streamOps];
-  const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training);
+  const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training, codegen);
   const dispatchesOf = new Map<OpNode, readonly Dispatch[]>(emitted.map((e) => [e.node, e.dispatches]));
   const program = (ops: readonly OpNode[], reads: readonly TensorId[]): Program => ({
     dispatches: ops.flatMap((o) => dispatchesOf.get(o) ?? []),
@@ -103,10 +105,10 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
     programs,
     training,
     schedules: [
-      ...graph.ops.filter((o) => o.op.kind === 'recurrent_seq' && o.phase === 'forward').map((o) => ({
-        layer: o.label, choice: 'per_step',
-        reason: 'one dispatch per time step: the recurrent kernel keeps no state in workgroup memory',
-      })),
+      ...graph.ops.filter((o) => o.op.kind === 'recurrent_seq' && o.phase === 'forward').map((o) => {
+        const c = chooseSchedule(o.op as Extract<typeof o.op, { kind: 'recurrent_seq' }>, codegen.maxWorkgroupBytes, codegen.schedule);
+        return { layer: o.label, choice: c.schedule, reason: c.reason };
+      }),
       streamBlocker === null
         ? { layer: 'stream_step', choice: 'available', reason: 'every op is per-step or a causal recurrence' }
         : { layer: 'stream_step', choice: 'unavailable', reason: streamBlocker },

@@ -8,20 +8,33 @@ import { lossKernel } from './kernels/loss.ts';
 import { matmulKernel } from './kernels/matmul.ts';
 import { optimizerKernel } from './kernels/optimizer.ts';
 import type { KernelPlan } from './kernels/plan.ts';
-import { recurrentBackwardKernel, recurrentForwardKernel, recurrentInitialGradKernel } from './kernels/recurrent.ts';
+import { chooseSchedule, type RecurrentSchedule, recurrentBackwardKernel, recurrentForwardKernel, recurrentInitialGradKernel } from './kernels/recurrent.ts';
 import { softmaxKernel } from './kernels/softmax.ts';
 import { repeatKernel, timePoolKernel, timeSelectKernel } from './kernels/time.ts';
 import { fieldName, type KernelDraft, KernelWriter, runStruct } from './wgsl.ts';
 
-type Generator = (w: KernelWriter, op: Op, training: BundleTraining | null) => KernelPlan[];
+/** Back-end choices: the workgroup-memory budget (WebGPU's default limit unless the target is known) and forced schedules. */
+export interface CodegenOptions {
+  readonly maxWorkgroupBytes: number;
+  readonly schedule?: RecurrentSchedule;
+}
+export const DEFAULT_CODEGEN: CodegenOptions = { maxWorkgroupBytes: 16384 };
+
+type Generator = (w: KernelWriter, op: Op, training: BundleTraining | null, opts: CodegenOptions) => KernelPlan[];
 const one = <K extends Op['kind']>(f: (w: KernelWriter, op: Extract<Op, { kind: K }>) => KernelPlan) =>
   ((w: KernelWriter, op: Extract<Op, { kind: K }>) => [f(w, op)]) as unknown as Generator;
 
 const GENERATORS: Record<Op['kind'], Generator> = {
   matmul: one(matmulKernel),
   colsum: one(colsumKernel),
-  recurrent_seq: one(recurrentForwardKernel),
-  recurrent_seq_grad: one(recurrentBackwardKernel),
+  recurrent_seq: (w, op, _t, o) => {
+    const r = op as Extract<Op, { kind: 'recurrent_seq' }>;
+    return [recurrentForwardKernel(w, r, chooseSchedule(r, o.maxWorkgroupBytes, o.schedule).schedule)];
+  },
+  recurrent_seq_grad: (w, op, _t, o) => {
+    const g = op as Extract<Op, { kind: 'recurrent_seq_grad' }>;
+    return [recurrentBackwardKernel(w, g, chooseSchedule(g.fwd, o.maxWorkgroupBytes, o.schedule).schedule)];
+  },
   time_select: one(timeSelectKernel),
   time_pool: one(timePoolKernel),
   repeat: one(repeatKernel),
@@ -37,7 +50,8 @@ export interface EmittedKernel extends KernelDraft { readonly label: string }
 export interface EmittedOp { readonly node: OpNode; readonly dispatches: readonly Dispatch[] }
 
 export function emitKernels(g: Graph, ops: readonly OpNode[], uniforms: readonly UniformField[],
-                            offsetField: (t: Tensor) => string, training: BundleTraining | null) {
+                            offsetField: (t: Tensor) => string, training: BundleTraining | null,
+                            opts: CodegenOptions = DEFAULT_CODEGEN) {
   const run = runStruct(uniforms);
   const kernels: EmittedKernel[] = [];
   const byText = new Map<string, number>();
@@ -54,9 +68,10 @@ export function emitKernels(g: Graph, ops: readonly OpNode[], uniforms: readonly
   };
   for (const node of ops) {
     const w = new KernelWriter(g.tensors, offsetField);
-    const plans = GENERATORS[node.op.kind](w, node.op, training);
+    const plans = GENERATORS[node.op.kind](w, node.op, training, opts);
     const dispatches = plans.map((p) => add(node.label, p, w));
-    if (node.op.kind === 'recurrent_seq_grad' && node.op.dh0 !== undefined) {
+    if (node.op.kind === 'recurrent_seq_grad' && node.op.dh0 !== undefined &&
+        chooseSchedule(node.op.fwd, opts.maxWorkgroupBytes, opts.schedule).schedule === 'per_step') {
       const w2 = new KernelWriter(g.tensors, offsetField);
       dispatches.push(add(`${node.label} (initial state)`, recurrentInitialGradKernel(w2, node.op), w2));
     }

@@ -1,61 +1,81 @@
-// Recurrent sequence kernels, one dispatch per time step (looped with step.t): thread (j, b, d) owns
-// hidden unit j of sequence b in direction d, computes its gates' recurrent dot products and the cell
-// math in the same kernel, and both directions run in the same dispatch (gid.z).
+// Recurrent sequence kernels for RNN/LSTM/GRU, forward and backward through time, in two schedules:
+//  per_step:   one dispatch per time step (looped with step.t); thread (j, b, d) owns hidden unit j of
+//              sequence b in direction d; the state is read back from global memory at every step.
+//  persistent: one dispatch for the whole sequence; workgroup (b, d) carries one sequence through all
+//              steps with its hidden state (forward) or its gate gradients (backward) in workgroup
+//              memory, synchronised by barriers. Sequences are independent, so no global barrier is needed.
+// Both write the same saved tensors, so either forward pairs with either backward.
 // Layouts: xproj [D,B,T,G·H]; y [B,T,D·H]; hprev, cells [D,B,T,H]; gates [D,B,T,S]; h0/hN [L·D,B,H].
 import type { RecurrentSeqGradOp, RecurrentSeqOp } from '../../ir/graph.ts';
 import { cdiv } from '../../ir/builder.ts';
 import { type KernelWriter, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
+export type RecurrentSchedule = 'per_step' | 'persistent';
 const WG = 64;
-const gatesOf = (op: RecurrentSeqOp) => (op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1);
+export const gatesOf = (op: RecurrentSeqOp) => (op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1);
 const savedWidth = (op: RecurrentSeqOp) => (op.cell === 'lstm' || op.cell === 'gru' ? 4 : 1) * op.hidden;
+/** Threads of a persistent workgroup: one per unit up to 256, a multiple of 32. */
+const persistentThreads = (H: number) => Math.min(256, Math.ceil(H / 32) * 32);
 
-/** Shared prologue: indices, this row's length, the time index t of loop step s for direction d. */
-function prologue(w: KernelWriter, op: RecurrentSeqOp, s: string): string {
-  const H = op.hidden, G = gatesOf(op);
+/**
+ * The schedule for a layer: persistent when its workgroup memory (the backward pass keeps G·H gate
+ * gradients) fits the limit, unless one is forced. Returns the choice and the reason recorded in the bundle.
+ */
+export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, forced?: RecurrentSchedule):
+  { schedule: RecurrentSchedule; reason: string } {
+  const bytes = 4 * gatesOf(op) * op.hidden;
+  if (forced === 'per_step') return { schedule: 'per_step', reason: 'forced by the compile options' };
+  if (bytes > maxWorkgroupBytes) {
+    return { schedule: 'per_step', reason: `the persistent kernel needs ${bytes} bytes of workgroup memory, over the limit ${maxWorkgroupBytes}` };
+  }
+  if (forced === 'persistent') return { schedule: 'persistent', reason: 'forced by the compile options' };
+  return { schedule: 'persistent', reason: `state fits in workgroup memory (${bytes} of ${maxWorkgroupBytes} bytes): 1 dispatch per sequence instead of one per step` };
+}
+
+/** Names every variant shares: sizes, this sequence's length and the weight bases of direction d. */
+function header(w: KernelWriter, op: RecurrentSeqOp): string {
+  const G = gatesOf(op);
   const len = op.lengths === undefined ? 'T' : `u32(clamp(${w.load(op.lengths, 'b')}, 0, i32(T)))`;
   const wb = op.whh.map((t) => w.base(t).base), bb = op.bhh.map((t) => w.base(t).base);
   return `
-let H = ${H}u; let GH = ${G * H}u; let DH = ${op.dirs * H}u; let S = ${savedWidth(op)}u;
+let H = ${op.hidden}u; let GH = ${G * op.hidden}u; let DH = ${op.dirs * op.hidden}u; let S = ${savedWidth(op)}u;
 let B = ${wgslSize(op.batch)}; let T = ${wgslSize(op.time)};
-let j = gid.x; let b = gid.y; let d = gid.z;
-if (j >= H || b >= B) { return; }
-let s = ${s};
 let len = ${len};
-let valid = s < len;
-let t = select(s, len - 1u - s, d == 1u && valid);
-let row = (d * B + b) * T + t;          // [D,B,T] row of xproj / hprev / gates / cells
-let ybase = (b * T + t) * DH + d * H;   // y[b, t, d·H]
 let wb = ${op.dirs === 2 ? `select(${wb[0]}, ${wb[1]}, d == 1u)` : wb[0]};
 let bb = ${op.dirs === 2 ? `select(${bb[0]}, ${bb[1]}, d == 1u)` : bb[0]};
 let state = ((${op.stateIndex}u + d) * B + b) * H;   // h0/hN/c0/cN [L·D, B, H]`;
 }
 
-export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
-  const G = gatesOf(op);
-  w.helper('sigmoid', 'tanh_');
-  const y = w.base(op.y, true).base;
-  const h0 = op.h0 === undefined ? null : w.base(op.h0).base;
+/** Per step s: whether it is a real step, its time index t, and the row bases of the saved tensors. */
+const stepIndices = `
+let valid = s < len;
+let t = select(s, len - 1u - s, d == 1u && valid);
+let row = (d * B + b) * T + t;          // [D,B,T] row of xproj / hprev / gates / cells
+let ybase = (b * T + t) * DH + d * H;   // y[b, t, d·H]`;
+
+/**
+ * The cell's forward math for unit j, given acc[g] (recurrent dot products) and hpj (the unit's previous
+ * state); `cp` is a statement defining the previous cell state. Defines h, stores gates and cells.
+ */
+function forwardCell(w: KernelWriter, op: RecurrentSeqOp, cp: string, keepC: string): string {
   const gate = (g: number) => `${w.load(op.xproj, `row * GH + ${g}u * H + j`)} + params[bb + ${g}u * H + j] + acc[${g}]`;
-  const prevRow = '((d * B + b) * T + tp)';
-  let cellMath: string;
   if (op.cell === 'lstm') {
-    const cp = op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j');
-    cellMath = `
+    return `
 let ig = sigmoid(${gate(0)}); let fg = sigmoid(${gate(1)}); let gg = tanh_(${gate(2)}); let og = sigmoid(${gate(3)});
-var cp = ${cp};
-if (!first) { cp = ${w.load(op.cells!, `${prevRow} * H + j`)}; }
+${cp}
 let c = fg * cp + ig * gg;
 let h = og * tanh_(c);
+${keepC}
 ${w.store(op.cells!, 'row * H + j', 'c')}
 ${w.store(op.gates, 'row * S + j', 'ig')}
 ${w.store(op.gates, 'row * S + H + j', 'fg')}
 ${w.store(op.gates, 'row * S + 2u * H + j', 'gg')}
 ${w.store(op.gates, 'row * S + 3u * H + j', 'og')}
 ${op.cN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.cN, 'state + j', 'c')} }`}`;
-  } else if (op.cell === 'gru') {
-    cellMath = `
+  }
+  if (op.cell === 'gru') {
+    return `
 let rg = sigmoid(${gate(0)}); let zg = sigmoid(${gate(1)});
 let hn = acc[2] + params[bb + 2u * H + j];
 let ng = tanh_(${w.load(op.xproj, 'row * GH + 2u * H + j')} + rg * hn);
@@ -64,10 +84,33 @@ ${w.store(op.gates, 'row * S + j', 'rg')}
 ${w.store(op.gates, 'row * S + H + j', 'zg')}
 ${w.store(op.gates, 'row * S + 2u * H + j', 'ng')}
 ${w.store(op.gates, 'row * S + 3u * H + j', 'hn')}`;
-  } else {
-    cellMath = `\nlet h = ${op.cell === 'rnn_relu' ? `max(${gate(0)}, 0.0)` : `tanh_(${gate(0)})`};`;
   }
-  const body = `${prologue(w, op, 'step.t')}
+  return `\nlet h = ${op.cell === 'rnn_relu' ? `max(${gate(0)}, 0.0)` : `tanh_(${gate(0)})`};`;
+}
+
+/** Statements storing a valid step's outputs for unit j. */
+function forwardStores(w: KernelWriter, op: RecurrentSeqOp, y: string): string {
+  return `
+arena[${y} + ybase + j] = h;
+${w.store(op.hprev, 'row * H + j', 'hpj')}
+${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j', 'h')} }`}`;
+}
+
+export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step'): KernelPlan {
+  w.helper('sigmoid', 'tanh_');
+  return schedule === 'persistent' ? persistentForward(w, op) : perStepForward(w, op);
+}
+
+function perStepForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
+  const G = gatesOf(op);
+  const y = w.base(op.y, true).base;
+  const h0 = op.h0 === undefined ? null : w.base(op.h0).base;
+  const cp = `var cp = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};
+if (!first) { cp = ${op.cells === undefined ? '0.0' : w.load(op.cells, '((d * B + b) * T + tp) * H + j')}; }`;
+  const body = `
+let j = gid.x; let b = gid.y; let d = gid.z;${header(w, op)}
+if (j >= H || b >= B) { return; }
+let s = step.t;${stepIndices}
 if (!valid) {
   arena[${y} + ybase + j] = 0.0;
   ${w.store(op.hprev, 'row * H + j', '0.0')}
@@ -87,61 +130,121 @@ if (have) {
     let hk = arena[hsrc + k];
     for (var g = 0u; g < ${G}u; g++) { acc[g] += params[wb + (g * H + j) * H + k] * hk; }
   }
-}${cellMath}
-arena[${y} + ybase + j] = h;
-${w.store(op.hprev, 'row * H + j', 'hpj')}
-${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j', 'h')} }`}`;
+}${forwardCell(w, op, cp, '')}${forwardStores(w, op, y)}`;
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
 }
 
-export function recurrentBackwardKernel(w: KernelWriter, g: RecurrentSeqGradOp): KernelPlan {
-  const op = g.fwd, G = gatesOf(op);
-  w.helper('tanh_');
-  const dxp = w.base(g.dxproj, true).base, dhp = w.base(g.dhproj, true).base;
-  const dy = g.dy === undefined ? '0.0' : w.load(g.dy, 'ybase + j');
-  const dhN = g.dhN === undefined ? '0.0' : w.load(g.dhN, 'state + j');
-  const carry = g.dcCarry === undefined ? null : w.base(g.dcCarry, true).base;
-  const cidx = '(d * B + b) * H + j';
-  const zero = [...Array(G).keys()].map((k) => `arena[${dxp} + row * GH + ${k}u * H + j] = 0.0;${
-    g.dhproj !== g.dxproj ? ` arena[${dhp} + row * GH + ${k}u * H + j] = 0.0;` : ''}`).join('\n  ');
-  let cellGrad: string;
+function persistentForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
+  const G = gatesOf(op), H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
+  const y = w.base(op.y, true).base;
+  w.workgroupArray('hsh', 'f32', H);
+  const unitLoop = `for (var k = 0u; k < ${U}u; k++) {\n    let j = lid.x + k * ${P}u;\n    if (j >= H) { break; }`;
+  const body = `
+let b = wid.x; let d = wid.y;${header(w, op)}
+var creg: array<f32, ${U}>;
+var hnew: array<f32, ${U}>;
+${unitLoop}
+  hsh[j] = ${op.h0 === undefined ? '0.0' : w.load(op.h0, 'state + j')};
+  creg[k] = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};
+}
+workgroupBarrier();
+for (var s = 0u; s < T; s++) {${stepIndices.replace(/\n/g, '\n  ')}
+  ${unitLoop}
+    if (!valid) {
+      arena[${y} + ybase + j] = 0.0;
+      ${w.store(op.hprev, 'row * H + j', '0.0')}
+      continue;
+    }
+    // zeroed explicitly: SwiftShader does not re-zero a loop-scoped var without an initializer
+    var acc = array<f32, ${G}>();
+    let hpj = hsh[j];
+    for (var q = 0u; q < H; q++) {
+      let hq = hsh[q];
+      for (var g = 0u; g < ${G}u; g++) { acc[g] += params[wb + (g * H + j) * H + q] * hq; }
+    }${forwardCell(w, op, 'let cp = creg[k];', 'creg[k] = c;').replace(/\n/g, '\n    ')}${forwardStores(w, op, y).replace(/\n/g, '\n    ')}
+    hnew[k] = h;
+  }
+  workgroupBarrier();
+  ${unitLoop}
+    if (valid) { hsh[j] = hnew[k]; }
+  }
+  workgroupBarrier();
+}`;
+  return { body, workgroupSize: [P, 1, 1], grid: [op.batch, op.dirs, 1] };
+}
+
+/**
+ * The cell's backward math for unit j given dh (all paths into h_t): writes the pre-activation gradients
+ * through `emit(gate, dxproj value, dhproj value)`; `carryIn`/`carryOut` read and write the per-unit state
+ * carried to the previous step (LSTM: dc·f; GRU: z·dh).
+ */
+function backwardCell(w: KernelWriter, g: RecurrentSeqGradOp, carryIn: string, carryOut: (v: string) => string,
+                      prevC: string, emit: (gate: number, dx: string, dh: string) => string): string {
+  const op = g.fwd;
   if (op.cell === 'lstm') {
-    const dcN = g.dcN === undefined ? '0.0' : w.load(g.dcN, 'state + j');
-    const cp = op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j');
-    cellGrad = `
-var dc = ${dcN};
-if (!lastStep) { dc = arena[${carry} + ${cidx}]; }
+    return `
+var dc = ${g.dcN === undefined ? '0.0' : w.load(g.dcN, 'state + j')};
+if (!lastStep) { dc = ${carryIn}; }
 let ig = ${w.load(op.gates, 'row * S + j')}; let fg = ${w.load(op.gates, 'row * S + H + j')};
 let gg = ${w.load(op.gates, 'row * S + 2u * H + j')}; let og = ${w.load(op.gates, 'row * S + 3u * H + j')};
 let tc = tanh_(${w.load(op.cells!, 'row * H + j')});
 dc += dh * og * (1.0 - tc * tc);
-var cp = ${cp};
-if (s != 0u) { cp = ${w.load(op.cells!, `((d * B + b) * T + select(t - 1u, t + 1u, d == 1u)) * H + j`)}; }
-arena[${carry} + ${cidx}] = dc * fg;
-arena[${dxp} + row * GH + j] = dc * gg * ig * (1.0 - ig);
-arena[${dxp} + row * GH + H + j] = dc * cp * fg * (1.0 - fg);
-arena[${dxp} + row * GH + 2u * H + j] = dc * ig * (1.0 - gg * gg);
-arena[${dxp} + row * GH + 3u * H + j] = dh * tc * og * (1.0 - og);
+var cp = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};
+if (s != 0u) { cp = ${prevC}; }
+${carryOut('dc * fg')}
+${emit(0, 'dc * gg * ig * (1.0 - ig)', '')}
+${emit(1, 'dc * cp * fg * (1.0 - fg)', '')}
+${emit(2, 'dc * ig * (1.0 - gg * gg)', '')}
+${emit(3, 'dh * tc * og * (1.0 - og)', '')}
 ${g.dc0 === undefined ? '' : `if (s == 0u) { ${w.store(g.dc0, 'state + j', 'dc * fg')} }`}`;
-  } else if (op.cell === 'gru') {
-    cellGrad = `
+  }
+  if (op.cell === 'gru') {
+    return `
 let rg = ${w.load(op.gates, 'row * S + j')}; let zg = ${w.load(op.gates, 'row * S + H + j')};
 let ng = ${w.load(op.gates, 'row * S + 2u * H + j')}; let hn = ${w.load(op.gates, 'row * S + 3u * H + j')};
 let hpj = ${w.load(op.hprev, 'row * H + j')};
 let dan = dh * (1.0 - zg) * (1.0 - ng * ng);
 let dr = dan * hn * rg * (1.0 - rg);
 let dz = dh * (hpj - ng) * zg * (1.0 - zg);
-arena[${carry} + ${cidx}] = dh * zg;   // the direct path h_{t-1} → h_t, added at the previous step
-arena[${dxp} + row * GH + j] = dr; arena[${dhp} + row * GH + j] = dr;
-arena[${dxp} + row * GH + H + j] = dz; arena[${dhp} + row * GH + H + j] = dz;
-arena[${dxp} + row * GH + 2u * H + j] = dan; arena[${dhp} + row * GH + 2u * H + j] = dan * rg;`;
-  } else {
-    const deriv = op.cell === 'rnn_relu' ? 'select(0.0, 1.0, hv > 0.0)' : '(1.0 - hv * hv)';
-    cellGrad = `
-let hv = ${w.load(op.y, 'ybase + j')};
-arena[${dxp} + row * GH + j] = dh * ${deriv};`;
+${carryOut('dh * zg')}   // the direct path h_{t-1} → h_t, added at the previous step
+${emit(0, 'dr', 'dr')}
+${emit(1, 'dz', 'dz')}
+${emit(2, 'dan', 'dan * rg')}`;
   }
-  const body = `${prologue(w, op, 'T - 1u - step.t')}
+  const deriv = op.cell === 'rnn_relu' ? 'select(0.0, 1.0, hv > 0.0)' : '(1.0 - hv * hv)';
+  return `
+let hv = ${w.load(op.y, 'ybase + j')};
+${emit(0, `dh * ${deriv}`, '')}`;
+}
+
+export function recurrentBackwardKernel(w: KernelWriter, g: RecurrentSeqGradOp, schedule: RecurrentSchedule = 'per_step'): KernelPlan {
+  w.helper('tanh_');
+  return schedule === 'persistent' ? persistentBackward(w, g) : perStepBackward(w, g);
+}
+
+/** Pieces both backward schedules share. */
+function backwardParts(w: KernelWriter, g: RecurrentSeqGradOp) {
+  const op = g.fwd, G = gatesOf(op);
+  const dxp = w.base(g.dxproj, true).base, dhp = w.base(g.dhproj, true).base;
+  const split = g.dhproj !== g.dxproj;
+  const write = (k: number, dx: string, dh: string) =>
+    `arena[${dxp} + row * GH + ${k}u * H + j] = ${dx};${split ? ` arena[${dhp} + row * GH + ${k}u * H + j] = ${dh || dx};` : ''}`;
+  const zero = [...Array(G).keys()].map((k) => write(k, '0.0', '0.0')).join('\n  ');
+  const dy = g.dy === undefined ? '0.0' : w.load(g.dy, 'ybase + j');
+  const dhN = g.dhN === undefined ? '0.0' : w.load(g.dhN, 'state + j');
+  const prevC = op.cells === undefined ? '0.0' : w.load(op.cells, '((d * B + b) * T + select(t - 1u, t + 1u, d == 1u)) * H + j');
+  return { G, dhp, write, zero, dy, dhN, prevC };
+}
+
+function perStepBackward(w: KernelWriter, g: RecurrentSeqGradOp): KernelPlan {
+  const op = g.fwd;
+  const { dhp, write, zero, dy, dhN, prevC } = backwardParts(w, g);
+  const carry = g.dcCarry === undefined ? '' : w.base(g.dcCarry, true).base;
+  const cidx = `arena[${carry} + (d * B + b) * H + j]`;
+  const body = `
+let j = gid.x; let b = gid.y; let d = gid.z;${header(w, op)}
+if (j >= H || b >= B) { return; }
+let s = T - 1u - step.t;${stepIndices}
 if (!valid) {
   ${zero}
   return;
@@ -154,18 +257,67 @@ if (lastStep) {
   let tn = select(t + 1u, t - 1u, d == 1u);   // the step this one fed
   let nb = ${dhp} + ((d * B + b) * T + tn) * GH;
   for (var r = 0u; r < GH; r++) { dh += arena[nb + r] * params[wb + r * H + j]; }
-  ${op.cell === 'gru' ? `dh += arena[${carry} + ${cidx}];` : ''}
-}${cellGrad}`;
+  ${op.cell === 'gru' ? `dh += ${cidx};` : ''}
+}${backwardCell(w, g, cidx, (v) => `${cidx} = ${v};`, prevC, write)}`;
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
 }
 
-/** After the sweep: dh0 = the recurrent path out of the first step (plus GRU's direct path). */
+function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp): KernelPlan {
+  const op = g.fwd, H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
+  const { G, write, zero, dy, dhN, prevC } = backwardParts(w, g);
+  w.workgroupArray('dgsh', 'f32', G * H);
+  // Each emitted gate gradient also goes to registers, published to workgroup memory after the step.
+  const emit = (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgn[k * ${G}u + ${k}u] = ${dh || dx};`;
+  const unitLoop = `for (var k = 0u; k < ${U}u; k++) {\n    let j = lid.x + k * ${P}u;\n    if (j >= H) { break; }`;
+  const recurrentSum = `for (var r = 0u; r < GH; r++) { dh += dgsh[r] * params[wb + r * H + j]; }`;
+  const body = `
+let b = wid.x; let d = wid.y;${header(w, op)}
+var carry: array<f32, ${U}>;
+var dgn: array<f32, ${U * G}>;
+for (var q = 0u; q < T; q++) {
+  let s = T - 1u - q;${stepIndices.replace(/\n/g, '\n  ')}
+  let lastStep = s == len - 1u;   // the first step of the backward sweep
+  ${unitLoop}
+    if (!valid) {
+      ${zero.replace(/\n/g, '\n    ')}
+      continue;
+    }
+    var dh = ${dy};
+    if (lastStep) {
+      dh += ${dhN};
+    } else {
+      ${recurrentSum}
+      ${op.cell === 'gru' ? 'dh += carry[k];' : ''}
+    }${backwardCell(w, g, 'carry[k]', (v) => `carry[k] = ${v};`, prevC, emit).replace(/\n/g, '\n    ')}
+  }
+  workgroupBarrier();
+  ${unitLoop}
+    if (valid) { for (var gi = 0u; gi < ${G}u; gi++) { dgsh[gi * H + j] = dgn[k * ${G}u + gi]; } }
+  }
+  workgroupBarrier();
+}
+${g.dh0 === undefined ? '' : `// dh0: the recurrent path out of the sweep's last step (plus GRU's direct path)
+${unitLoop}
+  var dh = 0.0;
+  if (len > 0u) {
+    ${recurrentSum}
+    ${op.cell === 'gru' ? 'dh += carry[k];' : ''}
+  }
+  ${w.store(g.dh0, 'state + j', 'dh')}
+}`}`;
+  return { body, workgroupSize: [P, 1, 1], grid: [op.batch, op.dirs, 1] };
+}
+
+/** per_step only: after the sweep, dh0 = the recurrent path out of the first step (plus GRU's direct path). */
 export function recurrentInitialGradKernel(w: KernelWriter, g: RecurrentSeqGradOp): KernelPlan {
   const op = g.fwd;
   const dhp = w.base(g.dhproj).base;
   const carry = g.dcCarry === undefined ? null : w.base(g.dcCarry).base;
-  const body = `${prologue(w, op, '0u')}
-// the first step of the sweep's last dispatch is s = 0, at t = 0 (forward) or len − 1 (reverse)
+  const body = `
+let j = gid.x; let b = gid.y; let d = gid.z;${header(w, op)}
+if (j >= H || b >= B) { return; }
+let s = 0u;${stepIndices}
+// the sweep's last step is s = 0, at t = 0 (forward) or len − 1 (reverse)
 var dh = 0.0;
 if (len > 0u) {
   let nb = ${dhp} + row * GH;
