@@ -21,10 +21,18 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
   let graph = verifyGraph(lowered.graph, 'lower');
   opts.dump?.('lower', graph);
   const training = model.training && lowered.loss !== null ? trainingSettings(model.training) : null;
-  if (training && lowered.loss !== null) {
+  const inputGradients = new Map<TensorId, TensorId>();
+  if (lowered.loss !== null) {
     const paramGrads = new Map<TensorId, TensorId>(lowered.params.map((p) => [p.tensor, p.grad]));
-    graph = verifyGraph(appendBackward(graph, lowered.loss, lowered.nonDiff, paramGrads), 'autodiff');
+    const backward = appendBackward(graph, lowered.loss, lowered.nonDiff, paramGrads);
+    graph = verifyGraph(backward.graph, 'autodiff');
+    for (const i of lowered.inputs) {
+      const g = backward.gradientOf(i.tensor);
+      if (g !== undefined) inputGradients.set(i.tensor, g);
+    }
     opts.dump?.('autodiff', graph);
+  }
+  if (training) {
     const b = new GraphBuilder(graph);
     b.phase = 'update';
     b.add({ kind: 'optimizer', stage: 'norm', count: lowered.paramCount }, 'gradient norm');
@@ -39,10 +47,10 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
   }
   const pinned = new Set<TensorId>([
     ...lowered.inputs.map((i) => i.tensor), ...lowered.outputs.map((o) => o.tensor),
-    ...(lowered.loss === null ? [] : [lowered.loss]),
+    ...(lowered.loss === null ? [] : [lowered.loss]), ...inputGradients.values(),
   ]);
   const memory = planMemory(graph, pinned);
   const codegen: CodegenOptions = { ...DEFAULT_CODEGEN, ...(opts.maxWorkgroupBytes ? { maxWorkgroupBytes: opts.maxWorkgroupBytes } : {}),
                                     ...(opts.schedule ? { schedule: opts.schedule } : {}) };
-  return assembleBundle({ model, lowered, graph, memory, training, streamBlocker: blocker, codegen });
+  return assembleBundle({ model, lowered, graph, memory, training, streamBlocker: blocker, codegen, inputGradients });
 }

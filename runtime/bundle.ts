@@ -55,6 +55,8 @@ export interface BundleInput {
   readonly role: { readonly kind: 'float' } | { readonly kind: 'index'; readonly bound: number } | { readonly kind: 'lengths'; readonly dim: string | number };
   /** Programs that read this input (an input used only by the loss is not needed for inference). */
   readonly programs: readonly ProgramName[];
+  /** For float inputs: the tensor the `gradients` program writes d(loss)/d(input) to. */
+  readonly gradient?: string;
 }
 
 export interface BundleOutput { readonly name: string; readonly tensor: string }
@@ -98,7 +100,12 @@ export interface Dispatch {
   readonly loop?: { readonly count: SizeExpr; readonly body?: number; readonly reverse?: boolean };
 }
 
-export type ProgramName = 'infer' | 'train_step' | 'stream_step';
+/**
+ * infer: outputs; train_step: forward, backward and the optimizer update; gradients: forward and backward
+ * only (parameter gradients in `grads`, input gradients in each input's `gradient` tensor, nothing updated);
+ * stream_step: one time step with carried state.
+ */
+export type ProgramName = 'infer' | 'train_step' | 'gradients' | 'stream_step';
 
 export interface Program {
   readonly dispatches: readonly Dispatch[];
@@ -149,7 +156,7 @@ export interface Bundle {
   /** Floats of the `partials` buffer (per-workgroup partial sums, e.g. for the gradient norm). */
   readonly partials: number;
   readonly kernels: readonly BundleKernel[];
-  readonly programs: { readonly infer: Program; readonly train_step?: Program; readonly stream_step?: Program };
+  readonly programs: { readonly infer: Program; readonly train_step?: Program; readonly gradients?: Program; readonly stream_step?: Program };
   readonly training: BundleTraining | null;
   readonly schedules: readonly ScheduleNote[];
 }

@@ -148,7 +148,7 @@ export class Executor {
   }
 
   /** Reads whole fixed buffers (params, opt) with one submit. */
-  async readBuffers(names: readonly ('params' | 'opt')[], floats: readonly number[]): Promise<Float32Array[]> {
+  async readBuffers(names: readonly ('params' | 'grads' | 'opt')[], floats: readonly number[]): Promise<Float32Array[]> {
     const total = floats.reduce((a, b) => a + b, 0) * 4;
     if (total === 0) return floats.map(() => new Float32Array(0));
     const { value: buf, done } = scoped(this.device, `${this.label} readback`, () => {

@@ -9,7 +9,7 @@ export const RUNTIME_VERSION = '0.1.0';
 
 export { requestDevice, type RuntimeAdapterInfo, type RuntimeDevice } from './device.ts';
 export { loadModel, type LoadOptions } from './load.ts';
-export { Model, type DeviceLost, type Output, type Outputs, type RunOptions } from './model.ts';
+export { Model, type DeviceLost, type Gradients, type Output, type Outputs, type RunOptions } from './model.ts';
 export type { ModelStream } from './stream.ts';
 export type { FitOptions, FitResult, StepInfo, TrainData } from './fit.ts';
 export { validateBundle, type ValidateOptions } from './validate.ts';

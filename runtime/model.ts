@@ -26,6 +26,14 @@ export interface RunOptions {
 /** Where the streaming state lives and who owns it (one live stream per model). */
 interface StreamState { owner: ModelStream | null; t: number; clear: boolean; key: string | null; dims: Dims | null; broken: string | null }
 
+/** What Model.gradients() returns. */
+export interface Gradients {
+  readonly loss: number;
+  readonly params: Record<string, Float32Array>;
+  readonly inputs: Record<string, Float32Array>;
+  readonly outputs: Outputs;
+}
+
 export class Model {
   /** Train steps completed (the next trainStep uses lr(step) and Run.step = step + 1). */
   private stepCount = 0;
@@ -93,6 +101,30 @@ export class Model {
     this.lastLr = lr;
     const out = await this.exec('train_step', dims, inputs, [], { step: step + 1, lr, training: true, clearGrads: true, loss });
     return out.loss;
+  }
+
+  /**
+   * Gradients of the loss at the current weights, without updating anything: by parameter name and by
+   * float input name, with the loss and the outputs of the same forward pass. Dropout is off unless
+   * `training` is set (then its masks are those of optimizer step `step`).
+   */
+  async gradients(batch: Inputs, options: { readonly dims?: Dims; readonly training?: boolean; readonly step?: number } = {}): Promise<Gradients> {
+    this.usable();
+    const { loss } = this.bundle;
+    if (!this.bundle.programs.gradients || loss === null) {
+      throw new InputError(`model '${this.bundle.model}' has no gradients program (it needs a loss)`);
+    }
+    const { dims, inputs } = prepareInputs(this.bundle, 'gradients', batch, options.dims);
+    const inputGrads = this.bundle.inputs.filter((i) => i.gradient !== undefined).map((i) => ({ name: `\0${i.name}`, tensor: i.gradient! }));
+    const out = await this.exec('gradients', dims, inputs, [...this.outputsOf('gradients'), ...inputGrads],
+                                { step: options.step ?? this.stepCount + 1, training: options.training ?? false, clearGrads: true, loss });
+    const [grads] = await this.executor.readBuffers(['grads'], [this.bundle.paramCount]);
+    const outputs: Outputs = {}, inputsGrad: Record<string, Float32Array> = {};
+    for (const [k, v] of Object.entries(out.outputs)) {
+      if (k.startsWith('\0')) inputsGrad[k.slice(1)] = v.data as Float32Array;
+      else Object.defineProperty(outputs, k, { value: v, enumerable: true });
+    }
+    return { loss: out.loss, params: splitParams(this.bundle, grads!), inputs: inputsGrad, outputs };
   }
 
   /** Trains over `data` for `epochs` (default: the bundle's), calling onStep after every step. */

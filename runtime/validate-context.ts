@@ -10,7 +10,7 @@ export interface Ctx {
   readonly programs: ReadonlySet<ProgramName>;
 }
 
-export const PROGRAM_NAMES: readonly ProgramName[] = ['infer', 'train_step', 'stream_step'];
+export const PROGRAM_NAMES: readonly ProgramName[] = ['infer', 'train_step', 'gradients', 'stream_step'];
 
 export function tensorRef(v: unknown, path: string, ctx: Ctx): BundleTensor {
   const name = str(v, path);

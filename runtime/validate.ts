@@ -36,14 +36,15 @@ export function validateBundle(json: unknown, limits?: Partial<Limits> | GPUSupp
     if (dims.has(name)) fail(`bundle.dims[${i}]`, `duplicate dimension '${name}'`);
     dims.add(name);
   });
-  const programs = obj(at(b, 'programs'), 'bundle.programs', ['infer'], ['train_step', 'stream_step']);
+  const programs = obj(at(b, 'programs'), 'bundle.programs', ['infer'], ['train_step', 'gradients', 'stream_step']);
   const ctx: Ctx = {
     limits: readLimits(limits), dims, tensors: checkTensors(at(b, 'tensors'), dims),
     programs: new Set(PROGRAM_NAMES.filter((p) => Object.hasOwn(programs, p))),
   };
   const paramCount = int(at(b, 'paramCount'), 'bundle.paramCount', 0, ctx.limits.maxStorageBufferBindingSize / 4);
   checkParams(at(b, 'params'), paramCount);
-  const inputTensors = checkInputs(at(b, 'inputs'), ctx);
+  const inputGradients: string[] = [];
+  const inputTensors = checkInputs(at(b, 'inputs'), ctx, inputGradients);
   const outputs = checkOutputs(at(b, 'outputs'), ctx);
   const loss = at(b, 'loss') === null ? null : tensorRef(at(b, 'loss'), 'bundle.loss', ctx);
   if (loss !== null && (loss.dtype !== 'f32' || !loss.shape.every((d) => d === 1))) {
@@ -67,6 +68,13 @@ export function validateBundle(json: unknown, limits?: Partial<Limits> | GPUSupp
     if (training === null) fail('bundle.training', 'a bundle with a train_step program needs training settings');
     if (loss === null) fail('bundle.loss', 'a bundle with a train_step program needs a loss tensor');
     if (!reads.get('train_step')?.has(loss.name)) fail('bundle.programs.train_step.reads', `must include the loss tensor '${loss.name}'`);
+  }
+  if (ctx.programs.has('gradients')) {
+    if (loss === null) fail('bundle.loss', 'a bundle with a gradients program needs a loss tensor');
+    if (!reads.get('gradients')?.has(loss.name)) fail('bundle.programs.gradients.reads', `must include the loss tensor '${loss.name}'`);
+    for (const g of inputGradients) {
+      if (!reads.get('gradients')?.has(g)) fail('bundle.programs.gradients.reads', `must include the input gradient tensor '${g}'`);
+    }
   }
   arr(at(b, 'schedules'), 'bundle.schedules', MAX_LIST).forEach((s, i) => {
     const p = `bundle.schedules[${i}]`;
@@ -161,13 +169,13 @@ function checkInit(v: unknown, p: string, shape: readonly number[], count: numbe
 }
 
 /** Returns the input tensors of each program. */
-function checkInputs(v: unknown, ctx: Ctx): Map<string, string[]> {
+function checkInputs(v: unknown, ctx: Ctx, inputGradients: string[]): Map<string, string[]> {
   const byProgram = new Map<string, string[]>();
   const names = new Map<string, unknown>();
   const tensors = new Map<string, unknown>();
   arr(v, 'bundle.inputs', 1024).forEach((x, i) => {
     const p = `bundle.inputs[${i}]`;
-    const o = obj(x, p, ['name', 'tensor', 'role', 'programs']);
+    const o = obj(x, p, ['name', 'tensor', 'role', 'programs'], ['gradient']);
     const name = str(at(o, 'name'), `${p}.name`);
     unique(names, name, `${p}.name`, 'input', o);
     const t = tensorRef(at(o, 'tensor'), `${p}.tensor`, ctx);
@@ -187,7 +195,14 @@ function checkInputs(v: unknown, ctx: Ctx): Map<string, string[]> {
     const want = kind === 'float' ? 'f32' : 'i32';
     if (t.dtype !== want) fail(`${p}.tensor`, `a${kind === 'index' ? 'n' : ''} ${kind} input needs an ${want} tensor, '${t.name}' is ${t.dtype}`);
     const progs = new Map<string, unknown>();
-    arr(at(o, 'programs'), `${p}.programs`, 3).forEach((q, j) => {
+    if (Object.hasOwn(o, 'gradient')) {
+      const g = tensorRef(at(o, 'gradient'), `${p}.gradient`, ctx);
+      if (kind !== 'float') fail(`${p}.gradient`, `only float inputs have gradients, '${name}' is ${kind}`);
+      if (g.dtype !== 'f32') fail(`${p}.gradient`, `a gradient needs an f32 tensor, '${g.name}' is ${g.dtype}`);
+      if (!ctx.programs.has('gradients')) fail(`${p}.gradient`, "the bundle has no 'gradients' program");
+      inputGradients.push(g.name);
+    }
+    arr(at(o, 'programs'), `${p}.programs`, 4).forEach((q, j) => {
       const name = oneOf(q, `${p}.programs[${j}]`, PROGRAM_NAMES, 'program');
       if (!ctx.programs.has(name)) fail(`${p}.programs[${j}]`, `the bundle has no '${name}' program`);
       unique(progs, name, `${p}.programs[${j}]`, 'program', q);

@@ -36,6 +36,9 @@ export class GradCtx {
 
   needsGrad(t: TensorId): boolean { return !this.nonDiff.has(t); }
 
+  /** The gradient tensor of `t`, if one was written. */
+  gradientOf(t: TensorId): TensorId | undefined { return this.grad(t); }
+
   /** Parameters whose gradient nothing wrote (unused parameters). */
   unwritten(): TensorId[] {
     return [...this.paramGrads.keys()].filter((p) => !this.written.has(p));
@@ -47,8 +50,9 @@ export class GradCtx {
   isSeed(t: TensorId): boolean { return this.seedTensor === t; }
 }
 
+/** The forward graph with the backward ops appended, and the gradient tensor of each differentiated tensor. */
 export function appendBackward(forward: Graph, loss: TensorId, nonDiff: ReadonlySet<TensorId>,
-                               paramGrads: ReadonlyMap<TensorId, TensorId>): Graph {
+                               paramGrads: ReadonlyMap<TensorId, TensorId>): { graph: Graph; gradientOf: (t: TensorId) => TensorId | undefined } {
   const b = new GraphBuilder(forward);
   b.phase = 'backward';
   const ctx = new GradCtx(b, nonDiff, paramGrads);
@@ -66,5 +70,5 @@ export function appendBackward(forward: Graph, loss: TensorId, nonDiff: Readonly
     b.add({ kind: 'pointwise', fn: 'zero', x: g, y: g, size: t.shape.reduce<number>((a, c) => a * (c as number), 1),
             accumulate: false }, `zero gradient of unused ${b.get(p).name}`);
   }
-  return b.build();
+  return { graph: b.build(), gradientOf: (t) => ctx.gradientOf(t) };
 }

@@ -9,7 +9,7 @@ import { fieldName } from '../codegen/wgsl.ts';
 import { normWorkgroups } from '../codegen/kernels/optimizer.ts';
 import type { Graph, OpNode, Tensor, TensorId } from '../ir/graph.ts';
 import type { Lowered } from '../lower/lower.ts';
-import { type MemoryPlan, tensorsOf } from '../passes/plan-memory.ts';
+import { type MemoryPlan, tensorsOf, writesOf } from '../passes/plan-memory.ts';
 
 export interface AssembleInput {
   readonly model: CheckedModel; readonly lowered: Lowered; readonly graph: Graph;
@@ -17,9 +17,9 @@ export interface AssembleInput {
   /** Why there is no stream_step program (null: there is one). */
   readonly streamBlocker: string | null;
   readonly codegen?: CodegenOptions;
+  /** Gradient tensor of each differentiable input. */
+  readonly inputGradients: ReadonlyMap<TensorId, TensorId>;
 }
-
-const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN', 'e', 'weights']);
 
 /** The ops of a phase that the given tensors depend on, in order (dead-code elimination). */
 function needed(g: Graph, roots: readonly TensorId[], phase: 'forward' | 'stream'): OpNode[] {
@@ -28,8 +28,7 @@ function needed(g: Graph, roots: readonly TensorId[], phase: 'forward' | 'stream
   const forward = g.ops.filter((o) => o.phase === phase);
   for (let i = forward.length - 1; i >= 0; i--) {
     const node = forward[i]!;
-    const writes = Object.entries(node.op).filter(([k, v]) => WRITES.has(k) && typeof v === 'number').map(([, v]) => v as number);
-    if (!writes.some((t) => need.has(t))) continue;
+    if (!writesOf(node.op).some((t) => need.has(t))) continue;
     keep.push(node);
     for (const t of tensorsOf(node.op)) need.add(t);
   }
@@ -46,7 +45,7 @@ function uniqueNames(tensors: readonly Tensor[]): Map<TensorId, string> {
   return names;
 }
 
-export function assembleBundle({ model, lowered, graph, memory, training, streamBlocker, codegen = DEFAULT_CODEGEN }: AssembleInput): Bundle {
+export function assembleBundle({ model, lowered, graph, memory, training, streamBlocker, codegen = DEFAULT_CODEGEN, inputGradients }: AssembleInput): Bundle {
   const names = uniqueNames(graph.tensors);
   const arena = graph.tensors.filter((t) => memory.slots.has(t.id));
   const uniforms: UniformField[] = [
@@ -58,24 +57,39 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
 
   const outputs = lowered.outputs.map((o) => o.tensor);
   const inferOps = needed(graph, outputs, 'forward');
-  const trainOps = training ? graph.ops.filter((o) => o.phase !== 'stream') : [];
+  // Training needs no input gradients: drop the ops that only compute them.
+  const inputGrads = new Set(inputGradients.values());
+  const onlyInputGrads = (o: OpNode) => { const w = writesOf(o.op); return w.length > 0 && w.every((t) => inputGrads.has(t)); };
+  const gradOps = lowered.loss === null ? [] : graph.ops.filter((o) => o.phase === 'forward' || o.phase === 'backward');
+  const trainOps = training ? graph.ops.filter((o) => o.phase !== 'stream' && !onlyInputGrads(o)) : [];
   const state = graph.tensors.filter((t) => t.persistent).map((t) => t.id);
   const streamOps = streamBlocker === null ? needed(graph, [...outputs, ...state], 'stream') : [];
-  const allOps = [...(training ? trainOps : inferOps), ...streamOps];
+  const allOps = graph.ops.filter((o) => inferOps.includes(o) || trainOps.includes(o) || gradOps.includes(o) || streamOps.includes(o));
   const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training, codegen);
   const dispatchesOf = new Map<OpNode, readonly Dispatch[]>(emitted.map((e) => [e.node, e.dispatches]));
-  const program = (ops: readonly OpNode[], reads: readonly TensorId[]): Program => ({
-    dispatches: ops.flatMap((o) => dispatchesOf.get(o) ?? []),
-    reads: reads.map((t) => names.get(t)!),
-  });
-  const programs: { infer: Program; train_step?: Program; stream_step?: Program } = { infer: program(inferOps, outputs) };
+  const program = (ops: readonly OpNode[], reads: readonly TensorId[], dims?: Record<string, number>): Program => {
+    const touched = new Set<TensorId>([...reads, ...ops.flatMap((o) => tensorsOf(o.op))]);
+    return {
+      dispatches: ops.flatMap((o) => dispatchesOf.get(o) ?? []),
+      reads: reads.map((t) => names.get(t)!),
+      ...(dims ? { dims } : {}),
+      tensors: arena.filter((t) => touched.has(t.id) || t.persistent).map((t) => names.get(t.id)!),
+    };
+  };
+  const programs: { infer: Program; train_step?: Program; gradients?: Program; stream_step?: Program } = { infer: program(inferOps, outputs) };
   if (training && lowered.loss !== null) programs.train_step = program(trainOps, [...outputs, lowered.loss]);
-  if (streamOps.length > 0) programs.stream_step = program(streamOps, outputs);
+  if (lowered.loss !== null) programs.gradients = program(gradOps, [...outputs, lowered.loss, ...inputGrads]);
+  if (streamOps.length > 0) {
+    // One step per call: the time axes of the streamed recurrences are fixed to 1.
+    const time = new Set(streamOps.flatMap((o) => (o.op.kind === 'recurrent_seq' && typeof o.op.time === 'string' ? [o.op.time] : [])));
+    programs.stream_step = program(streamOps, outputs, Object.fromEntries([...time].map((d) => [d, 1])));
+  }
 
   const readBy = (t: TensorId): ProgramName[] => {
     const progs: ProgramName[] = [];
     if (inferOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('infer');
     if (trainOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('train_step');
+    if (gradOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('gradients');
     if (streamOps.some((o) => tensorsOf(o.op).includes(t))) progs.push('stream_step');
     return progs;
   };
@@ -89,7 +103,8 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
     dims: [...model.dims],
     inputs: model.inputs.map((decl) => {
       const t = lowered.inputs.find((i) => i.name === decl.name)!.tensor;
-      return { name: decl.name, tensor: names.get(t)!, role: decl.role, programs: readBy(t) };
+      const g = inputGradients.get(t);
+      return { name: decl.name, tensor: names.get(t)!, role: decl.role, programs: readBy(t), ...(g === undefined ? {} : { gradient: names.get(g)! }) };
     }),
     outputs: lowered.outputs.map((o) => ({ name: o.name, tensor: names.get(o.tensor)! })),
     loss: lowered.loss === null ? null : names.get(lowered.loss)!,

@@ -21,6 +21,28 @@ const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengt
   's', 'u', 'e', 'weights', 'de', 'ds', 'du']);
 const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
 
+/** Field names of forward ops' outputs, for op kinds writesOf does not list (extensions add theirs here). */
+export const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN', 'e', 'weights']);
+
+/** The tensors an op writes. */
+export function writesOf(op: Op): TensorId[] {
+  const defined = (xs: (TensorId | undefined)[]) => xs.filter((x): x is TensorId => x !== undefined);
+  switch (op.kind) {
+    case 'embedding': return [op.grad ? op.table : op.y];
+    case 'recurrent_seq': return defined([op.y, op.hprev, op.gates, op.cells, op.hN, op.cN]);
+    case 'recurrent_seq_grad': return defined([op.dxproj, op.dhproj, op.dcCarry, op.dh0, op.dc0]);
+    case 'time_pool': return [op.dx ?? op.y];
+    case 'softmax': return [op.grad ? op.dx! : op.y];
+    case 'attention_pool':
+      return op.stage === 'scores' ? [op.e] : op.stage === 'pool' ? [op.y, op.weights]
+        : op.stage === 'pool_grad' ? defined([op.de, op.dx]) : defined([op.ds, op.du]);
+    case 'optimizer': return [];
+    case 'matmul': case 'colsum': case 'time_select': case 'repeat': case 'pointwise': case 'loss': return [op.y];
+    default:
+      return Object.entries(op as object).filter(([k, v]) => WRITES.has(k) && typeof v === 'number').map(([, v]) => v as TensorId);
+  }
+}
+
 export interface MemoryPlan { readonly slots: ReadonlyMap<TensorId, number>; readonly slotCount: number }
 
 /** `pinned` tensors (inputs, outputs, the loss, streaming state) live for the whole program. */
