@@ -118,9 +118,10 @@ const loss: Rule<'loss'> = (c, op, label) => {
   const dy = c.grad(op.y);
   if (!seeded && dy === undefined) return;
   const dpred = c.target(op.pred);
+  const dtarget = op.fn !== 'cross_entropy' && c.needsGrad(op.target) ? c.target(op.target) : null;
   if (!dpred) return;
-  if (dpred.accumulate) throw new Error('internal error (autodiff): loss gradients must be the first contribution');
-  c.b.add({ ...op, grad: true, y: dpred.tensor, dy: seeded ? undefined : dy }, `${label}: gradient`);
+  if (dpred.accumulate || dtarget?.accumulate) throw new Error('internal error (autodiff): loss gradients must be the first contribution');
+  c.b.add({ ...op, grad: true, y: dpred.tensor, dy: seeded ? undefined : dy, dtarget: dtarget?.tensor }, `${label}: gradient`);
 };
 
 export const RULES: Rules = {

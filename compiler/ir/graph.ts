@@ -115,6 +115,8 @@ export interface LossOp {
   readonly pred: TensorId; readonly target: TensorId; readonly lengths?: TensorId;
   readonly rows: SizeExpr; readonly cols: SizeExpr; readonly time: SizeExpr | null; readonly batch: SizeExpr;
   readonly y: TensorId; readonly dy?: TensorId;
+  /** Grad form, mse/bce: also write d(loss)/d(target) here (float targets are differentiable). */
+  readonly dtarget?: TensorId;
 }
 
 /** Softmax over the last axis (rows × cols); the grad form computes dx = y ⊙ (dy − Σ dy ⊙ y). */

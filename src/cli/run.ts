@@ -11,6 +11,7 @@ import { toF32, type Tensor } from '../../runtime/tensor.ts';
 import { bindDims, checkInputs, gradients, evaluate, randomInputs } from '../reference/index.ts';
 import { ften } from '../reference/tensor.ts';
 import { CliError, parseFlags, type CliIo, type Command } from './command.ts';
+import { runOnWebGpu } from '../gpu/run-on-webgpu.ts';
 
 const USAGE = `rnnc run MODEL.rnn --out OUT.safetensors [options]
 
@@ -43,22 +44,6 @@ export interface WebGpuRunResult {
   readonly loss?: number;
   /** By parameter or input name, when grads was asked for. */
   readonly grads?: ReadonlyMap<string, Tensor>;
-}
-type RunOnWebGpu = (req: WebGpuRunRequest) => Promise<WebGpuRunResult>;
-
-/**
- * The seam for the GPU back end: a module `src/gpu/run-on-webgpu.ts` exporting `runOnWebGpu` (the compiler
- * engineer's). Until it exists the import fails and `--backend webgpu` reports that cleanly. The specifier
- * is a variable so this file typechecks without the module; replace it with a static import once it lands.
- */
-async function webGpuRunner(): Promise<RunOnWebGpu | undefined> {
-  const specifier = '../gpu/run-on-webgpu.ts';
-  try {
-    const mod = (await import(/* @vite-ignore */ specifier)) as { runOnWebGpu?: RunOnWebGpu };
-    return typeof mod.runOnWebGpu === 'function' ? mod.runOnWebGpu : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export const runCommand: Command = {
@@ -120,9 +105,7 @@ export async function runModel(args: string[], io: CliIo): Promise<number> {
     dims: JSON.stringify(Object.fromEntries(bound)),
   };
   if (backend === 'webgpu') {
-    const runner = await webGpuRunner();
-    if (!runner) throw new CliError('webgpu backend not available yet (use --backend cpu)');
-    const r = await runner({ model, weights, inputs, dims: bound, grads: wantGrads, training, seed, step });
+    const r = await runOnWebGpu({ model, weights, inputs, dims: bound, grads: wantGrads, training, seed, step });
     ({ outputs, loss } = r);
     grads = r.grads ? new Map(r.grads) : undefined;
   } else {

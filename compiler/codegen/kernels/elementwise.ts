@@ -30,7 +30,8 @@ export function pointwiseKernel(w: KernelWriter, op: PointwiseOp): KernelPlan {
     case 'dropout': case 'dropout_grad': {
       // Inverted dropout, identity outside training; the gradient reuses the same mask (same site and index).
       w.helper('hash32');
-      const keep = `dropout_uniform(u.seed, ${op.site}u, u.step, i) >= ${op.p!.toFixed(8)}`;
+      // u.step counts optimizer steps from 1; dropout masks are indexed by the step index from 0.
+      const keep = `dropout_uniform(u.seed, ${op.site}u, u.step - 1u, i) >= ${op.p!.toFixed(8)}`;
       value = `select(${w.load(op.x, 'i')}, select(0.0, ${w.load(op.x, 'i')} * ${(1 / (1 - op.p!)).toPrecision(9)}, ${keep}), u.training == 1u)`;
       break;
     }

@@ -106,6 +106,7 @@ ${strideLoop('R * C')} {
   if (${rowValid(w, op, 'r')}) {${g}
     v = g * ${scale};
   }
-  ${w.store(op.y, 'i', 'v')}
+  ${w.store(op.y, 'i', 'v')}${op.dtarget === undefined ? '' : `
+  ${w.store(op.dtarget, 'i', op.fn === 'mse' ? '-v' : `select(0.0, -${p('c')} * ${scale}, ${rowValid(w, op, 'r')})`)}`}
 }` };
 }
