@@ -7,9 +7,11 @@ import { CliError, type CliIo, type Command } from './command.ts';
 import { checkCommand } from './check.ts';
 import { runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
+import { compileCommand } from './compile.ts';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
+  compileCommand,
   runCommand,
   smokeCommand,
 ];
