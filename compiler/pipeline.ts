@@ -7,6 +7,7 @@ import type { Graph, TensorId } from './ir/graph.ts';
 import { verifyGraph } from './ir/verify.ts';
 import { lowerModel, lowerStream, streamBlocker } from './lower/lower.ts';
 import { planMemory } from './passes/plan-memory.ts';
+import { fuseLoss } from './passes/fuse-loss.ts';
 import { trainingSettings } from './bundle/training.ts';
 import type { Bundle } from '../runtime/bundle.ts';
 import { type CodegenOptions, DEFAULT_CODEGEN } from './codegen/emit-kernels.ts';
@@ -26,6 +27,7 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
     const paramGrads = new Map<TensorId, TensorId>(lowered.params.map((p) => [p.tensor, p.grad]));
     const backward = appendBackward(graph, lowered.loss, lowered.nonDiff, paramGrads);
     graph = verifyGraph(backward.graph, 'autodiff');
+    graph = verifyGraph(fuseLoss(graph), 'fuse-loss');
     for (const i of lowered.inputs) {
       const g = backward.gradientOf(i.tensor);
       if (g !== undefined) inputGradients.set(i.tensor, g);

@@ -23,12 +23,14 @@ const matmul: Rule<'matmul'> = (c, op, label) => {
               act: 'none', accumulate: da.accumulate, aOffset: off, lda: op.n }, `${label}: input gradient`);
   }
   const dw = c.target(op.b);
+  const dbias = op.bias === undefined ? null : c.target(op.bias);
   if (dw) {
     c.b.add({ kind: 'matmul', a: dz, b: op.a, y: dw.tensor, m: op.n, n: op.k, k: op.m, transA: true, transB: false,
-              act: 'none', accumulate: dw.accumulate, aOffset: off, lda: op.n }, `${label}: weight gradient`);
+              act: 'none', accumulate: dw.accumulate, aOffset: off, lda: op.n,
+              ...(dbias ? { biasGrad: dbias.tensor, biasAccumulate: dbias.accumulate } : {}) },
+            `${label}: weight${dbias ? ' and bias' : ''} gradient`);
   }
-  const dbias = op.bias === undefined ? null : c.target(op.bias);
-  if (dbias) {
+  if (dbias && !dw) {
     c.b.add({ kind: 'colsum', x: dz, y: dbias.tensor, m: op.m, n: op.n, ld: op.n, xOffset: off, accumulate: dbias.accumulate },
             `${label}: bias gradient`);
   }
@@ -54,9 +56,10 @@ const recurrentSeq: Rule<'recurrent_seq'> = (c, op, label) => {
     if (dw) {
       c.b.add({ kind: 'matmul', a: dhproj, b: op.hprev, y: dw.tensor, m: G * H, n: H, k: mul(batch, time), transA: true,
                 transB: false, act: 'none', accumulate: dw.accumulate, aOffset: mul(d, batch, time, G * H), lda: G * H,
-                bOffset: mul(d, batch, time, H) }, `${label}: recurrent weight gradient${d ? ' (reverse)' : ''}`);
+                bOffset: mul(d, batch, time, H), ...(db ? { biasGrad: db.tensor, biasAccumulate: db.accumulate } : {}) },
+            `${label}: recurrent weight and bias gradient${d ? ' (reverse)' : ''}`);
     }
-    if (db) {
+    if (db && !dw) {
       c.b.add({ kind: 'colsum', x: dhproj, y: db.tensor, m: mul(batch, time), n: G * H, ld: G * H,
                 xOffset: mul(d, batch, time, G * H), accumulate: db.accumulate }, `${label}: recurrent bias gradient`);
     }

@@ -60,8 +60,11 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   // Training needs no input gradients: drop the ops that only compute them.
   const inputGrads = new Set(inputGradients.values());
   const onlyInputGrads = (o: OpNode) => { const w = writesOf(o.op); return w.length > 0 && w.every((t) => inputGrads.has(t)); };
-  const gradOps = lowered.loss === null ? [] : graph.ops.filter((o) => o.phase === 'forward' || o.phase === 'backward');
-  const trainOps = training ? graph.ops.filter((o) => o.phase !== 'stream' && !onlyInputGrads(o)) : [];
+  // train_step computes the loss, its gradients and the update: forward ops only the outputs need are left out.
+  const lossOps = lowered.loss === null ? [] : needed(graph, [lowered.loss], 'forward');
+  const backOps = graph.ops.filter((o) => o.phase === 'backward');
+  const gradOps = lowered.loss === null ? [] : [...needed(graph, [lowered.loss, ...outputs], 'forward'), ...backOps];
+  const trainOps = training ? [...lossOps, ...backOps.filter((o) => !onlyInputGrads(o)), ...graph.ops.filter((o) => o.phase === 'update')] : [];
   const state = graph.tensors.filter((t) => t.persistent).map((t) => t.id);
   const streamOps = streamBlocker === null ? needed(graph, [...outputs, ...state], 'stream') : [];
   const allOps = graph.ops.filter((o) => inferOps.includes(o) || trainOps.includes(o) || gradOps.includes(o) || streamOps.includes(o));
@@ -77,7 +80,7 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
     };
   };
   const programs: { infer: Program; train_step?: Program; gradients?: Program; stream_step?: Program } = { infer: program(inferOps, outputs) };
-  if (training && lowered.loss !== null) programs.train_step = program(trainOps, [...outputs, lowered.loss]);
+  if (training && lowered.loss !== null) programs.train_step = program(trainOps, [lowered.loss]);
   if (lowered.loss !== null) programs.gradients = program(gradOps, [...outputs, lowered.loss, ...inputGrads]);
   if (streamOps.length > 0) {
     // One step per call: the time axes of the streamed recurrences are fixed to 1.

@@ -3,6 +3,9 @@
 // maps to one kernel family; autodiff appends the backward ops by per-op rules (compiler/autodiff/).
 import type { SizeExpr } from '../../runtime/bundle.ts';
 import type { Span } from '../check/model.ts';
+import type { AttentionOp } from './attention-ops.ts';
+import type { ConvLstmGradOp, ConvLstmOp, ConvOp, PoolOp } from './conv-ops.ts';
+import type { BinaryGradOp, BinaryOp, Copy2dOp, FillOp, LayerNormOp, ReduceOp } from './tensor-ops.ts';
 
 export type TensorId = number;
 
@@ -36,6 +39,11 @@ export interface MatmulOp {
   /** Element strides and offsets for batched views (e.g. one direction's slice); 0 = dense default. */
   readonly aOffset?: SizeExpr; readonly bOffset?: SizeExpr; readonly yOffset?: SizeExpr;
   readonly lda?: SizeExpr; readonly ldy?: SizeExpr;
+  /**
+   * Weight-gradient form only: also write the bias gradient, biasGrad[r] (=|+=) Σ_k opA(A)[r, k], computed
+   * as an extra column of ones in B, so the bias costs no dispatch of its own.
+   */
+  readonly biasGrad?: TensorId; readonly biasAccumulate?: boolean;
 }
 
 /** Column sums: y[n] (=|+=) Σ_m x[m, n] (bias gradients). */
@@ -117,6 +125,8 @@ export interface LossOp {
   readonly y: TensorId; readonly dy?: TensorId;
   /** Grad form, mse/bce: also write d(loss)/d(target) here (float targets are differentiable). */
   readonly dtarget?: TensorId;
+  /** Forward form, after fuse-loss: also write d(loss)/d(pred) (the loss being the model's loss). */
+  readonly fusedGrad?: TensorId;
 }
 
 /** Softmax over the last axis (rows × cols); the grad form computes dx = y ⊙ (dy − Σ dy ⊙ y). */
@@ -156,7 +166,9 @@ export interface OptimizerOp {
 
 export type Op =
   | MatmulOp | ColSumOp | RecurrentSeqOp | RecurrentSeqGradOp | TimeSelectOp | TimePoolOp | EmbeddingOp
-  | PointwiseOp | LossOp | SoftmaxOp | RepeatOp | AttentionPoolOp | OptimizerOp;
+  | PointwiseOp | LossOp | SoftmaxOp | RepeatOp | AttentionPoolOp | OptimizerOp
+  | ConvOp | PoolOp | ConvLstmOp | ConvLstmGradOp | Copy2dOp | BinaryOp | BinaryGradOp | FillOp | ReduceOp | LayerNormOp
+  | AttentionOp;
 
 export interface OpNode { readonly op: Op; readonly phase: Phase; readonly span: Span; readonly label: string }
 

@@ -18,7 +18,7 @@ export function tensorsOf(op: Op): TensorId[] {
 }
 const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengths', 'h0', 'c0', 'hprev', 'gates', 'cells',
   'hN', 'cN', 'dy', 'dhN', 'dcN', 'dxproj', 'dhproj', 'dcCarry', 'dh0', 'dc0', 'idx', 'table', 'pred', 'target', 'dx',
-  's', 'u', 'e', 'weights', 'de', 'ds', 'du', 'dtarget']);
+  's', 'u', 'e', 'weights', 'de', 'ds', 'du', 'dtarget', 'biasGrad', 'fusedGrad']);
 const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
 
 /** Field names of forward ops' outputs, for op kinds writesOf does not list (extensions add theirs here). */
@@ -37,8 +37,9 @@ export function writesOf(op: Op): TensorId[] {
       return op.stage === 'scores' ? [op.e] : op.stage === 'pool' ? [op.y, op.weights]
         : op.stage === 'pool_grad' ? defined([op.de, op.dx]) : defined([op.ds, op.du]);
     case 'optimizer': return [];
-    case 'loss': return op.dtarget === undefined ? [op.y] : [op.y, op.dtarget];
-    case 'matmul': case 'colsum': case 'time_select': case 'repeat': case 'pointwise': return [op.y];
+    case 'loss': return [op.y, ...(op.dtarget === undefined ? [] : [op.dtarget]), ...(op.fusedGrad === undefined ? [] : [op.fusedGrad])];
+    case 'matmul': return op.biasGrad === undefined ? [op.y] : [op.y, op.biasGrad];
+    case 'colsum': case 'time_select': case 'repeat': case 'pointwise': return [op.y];
     default:
       return Object.entries(op as object).filter(([k, v]) => WRITES.has(k) && typeof v === 'number').map(([, v]) => v as TensorId);
   }

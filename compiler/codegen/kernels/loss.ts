@@ -63,7 +63,7 @@ ${w.store(op.y, 'b', 'total / max(count, 1.0)')}` };
 var total = 0.0; var count = 0.0;
 for (var r = lid.x; r < R; r += 256u) {
   if (!${rowValid(w, op, 'r')}) { continue; }${rowLoss(w, op)}
-  total += rl; count += ${perRow(op)};
+  total += rl; count += ${perRow(op)};${op.fusedGrad === undefined ? '' : fusedGrad(w, op)}
 }
 sums[lid.x] = total; counts[lid.x] = count;
 workgroupBarrier();
@@ -72,6 +72,20 @@ for (var half = 128u; half > 0u; half >>= 1u) {
   workgroupBarrier();
 }
 if (lid.x == 0u) { ${w.store(op.y, '0u', op.reduction === 'mean' ? 'sums[0] / max(counts[0], 1.0)' : 'sums[0]')} }` };
+}
+
+/**
+ * The gradient written in the forward kernel's row loop (per-sequence losses, see fuse-loss): with no mask
+ * the divisor of the mean is known up front, R rows × the elements per row.
+ */
+function fusedGrad(w: KernelWriter, op: LossOp): string {
+  const scale = op.reduction === 'sum' ? '1.0' : `1.0 / (f32(R) * ${perRow(op)})`;
+  const p = (c: string) => w.load(op.pred, `r * C + ${c}`);
+  const g = op.fn === 'cross_entropy' ? `(exp(${p('c')} - m) / s - select(0.0, 1.0, c == label))`
+    : op.fn === 'mse' ? `2.0 * (${p('c')} - ${w.load(op.target, 'r * C + c')})`
+      : `(1.0 / (1.0 + exp(-${p('c')})) - ${w.load(op.target, 'r * C + c')})`;
+  return `
+  for (var c = 0u; c < C; c++) { ${w.store(op.fusedGrad!, 'r * C + c', `${g} * ${scale}`)} }`;
 }
 
 function lossGradKernel(w: KernelWriter, op: LossOp): KernelPlan {

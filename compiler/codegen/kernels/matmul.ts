@@ -2,7 +2,7 @@
 // 8×8 threads per workgroup (a 32×32 block). No workgroup memory: on SwiftShader barriers cost more
 // than the reloads they save (issue #8's measurements); real GPUs get the persistent/tiled variants later.
 import type { MatmulOp } from '../../ir/graph.ts';
-import { cdiv } from '../../ir/builder.ts';
+import { add, cdiv } from '../../ir/builder.ts';
 import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
@@ -17,11 +17,14 @@ export function matmulKernel(w: KernelWriter, op: MatmulOp): KernelPlan {
   const aIdx = op.transA ? `${aOff} + kk * ${lda} + r` : `${aOff} + r * ${lda} + kk`;
   const bIdx = op.transB ? `${bOff} + c * ${ldb} + kk` : `${bOff} + kk * ${ldb} + c`;
   const biasTerm = op.bias === undefined ? '' : ` + ${w.load(op.bias, 'c')}`;
+  // With a fused bias gradient, column N is a virtual column of ones in B whose result is Σ_k A[r, k].
+  const extra = op.biasGrad === undefined ? '' : ' + 1u';
+  const loadB = op.biasGrad === undefined ? w.load(op.b, bIdx) : `select(${w.load(op.b, bIdx)}, 1.0, col0 + i >= N)`;
   const body = `
 let row0 = gid.y * ${TILE}u;
 let col0 = gid.x * ${TILE}u;
 let M = ${M}; let N = ${N}; let K = ${K};
-if (row0 >= M || col0 >= N) { return; }
+if (row0 >= M || col0 >= N${extra}) { return; }
 var acc: array<array<f32, ${TILE}>, ${TILE}>;
 for (var kk = 0u; kk < K; kk++) {
   var av: array<f32, ${TILE}>;
@@ -30,7 +33,7 @@ for (var kk = 0u; kk < K; kk++) {
     let r = min(row0 + i, M - 1u);
     av[i] = ${w.load(op.a, aIdx)};
     let c = min(col0 + i, N - 1u);
-    bv[i] = ${w.load(op.b, bIdx)};
+    bv[i] = ${loadB};
   }
   for (var i = 0u; i < ${TILE}u; i++) {
     for (var j = 0u; j < ${TILE}u; j++) { acc[i][j] += av[i] * bv[j]; }
@@ -40,13 +43,14 @@ for (var i = 0u; i < ${TILE}u; i++) {
   let r = row0 + i;
   if (r >= M) { break; }
   for (var j = 0u; j < ${TILE}u; j++) {
-    let c = col0 + j;
+    let c = col0 + j;${op.biasGrad === undefined ? '' : `
+    if (c == N) { ${w.store(op.biasGrad, 'r', 'acc[i][j]', op.biasAccumulate ?? false)} }`}
     if (c >= N) { break; }
     ${w.store(op.y, `${yOff} + r * ${ldy} + c`, actExpr(w, op.act, `(acc[i][j]${biasTerm})`), op.accumulate)}
   }
 }`;
   return {
     body, workgroupSize: [THREADS, THREADS, 1],
-    grid: [cdiv(op.n, TILE * THREADS), cdiv(op.m, TILE * THREADS), 1],
+    grid: [cdiv(op.biasGrad === undefined ? op.n : add(op.n, 1), TILE * THREADS), cdiv(op.m, TILE * THREADS), 1],
   };
 }
