@@ -8,6 +8,7 @@ import { verifyGraph } from './ir/verify.ts';
 import { lowerModel, lowerStream, streamBlocker } from './lower/lower.ts';
 import { planMemory } from './passes/plan-memory.ts';
 import { fuseLoss } from './passes/fuse-loss.ts';
+import { fuseTimeSelect } from './passes/fuse-time-select.ts';
 import { trainingSettings } from './bundle/training.ts';
 import type { Bundle } from '../runtime/bundle.ts';
 import { type CodegenOptions, DEFAULT_CODEGEN } from './codegen/emit-kernels.ts';
@@ -20,6 +21,7 @@ export interface CompileOptions extends Partial<CodegenOptions> {
 export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bundle {
   const lowered = lowerModel(model);
   let graph = verifyGraph(lowered.graph, 'lower');
+  graph = verifyGraph(fuseTimeSelect(graph), 'fuse-time-select');
   opts.dump?.('lower', graph);
   const training = model.training && lowered.loss !== null ? trainingSettings(model.training) : null;
   const inputGradients = new Map<TensorId, TensorId>();

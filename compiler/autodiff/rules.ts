@@ -39,7 +39,8 @@ const matmul: Rule<'matmul'> = (c, op, label) => {
 const recurrentSeq: Rule<'recurrent_seq'> = (c, op, label) => {
   const dy = c.grad(op.y), dhN = op.hN === undefined ? undefined : c.grad(op.hN);
   const dcN = op.cN === undefined ? undefined : c.grad(op.cN);
-  if (dy === undefined && dhN === undefined && dcN === undefined) return;
+  const dySelect = op.select === undefined ? undefined : c.grad(op.select.y);
+  if (dy === undefined && dhN === undefined && dcN === undefined && dySelect === undefined) return;
   const { hidden: H, dirs: D, batch, time } = op;
   const G = op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1;
   const dxproj = c.target(op.xproj)!;
@@ -49,7 +50,7 @@ const recurrentSeq: Rule<'recurrent_seq'> = (c, op, label) => {
   const dcCarry = op.cell === 'lstm' || op.cell === 'gru' ? c.b.tensor(`${c.b.get(op.y).name}.carry`, [D, batch, H]) : undefined;
   const dh0 = op.h0 === undefined ? null : c.target(op.h0);
   const dc0 = op.c0 === undefined ? null : c.target(op.c0);
-  c.b.add({ kind: 'recurrent_seq_grad', fwd: op, dy, dhN, dcN, dxproj: dxproj.tensor, dhproj, dcCarry,
+  c.b.add({ kind: 'recurrent_seq_grad', fwd: op, dy, dhN, dcN, dySelect, dxproj: dxproj.tensor, dhproj, dcCarry,
             dh0: dh0?.tensor, dc0: dc0?.tensor }, `${label}: backward through time`);
   for (let d = 0; d < D; d++) {
     const dw = c.target(op.whh[d]!), db = c.target(op.bhh[d]!);

@@ -66,6 +66,8 @@ export interface RecurrentSeqOp {
   readonly y: TensorId; readonly hprev: TensorId; readonly gates: TensorId; readonly cells?: TensorId;
   readonly hN?: TensorId; readonly cN?: TensorId;
   readonly batch: SizeExpr; readonly time: SizeExpr;
+  /** After fuse-time-select: also write one step of y, [B, D·H], chosen as a TimeSelectOp chooses it. */
+  readonly select?: { readonly which: 'first' | 'last' | 'bidir_last'; readonly y: TensorId };
 }
 
 /**
@@ -79,6 +81,8 @@ export interface RecurrentSeqGradOp {
   readonly dy?: TensorId; readonly dhN?: TensorId; readonly dcN?: TensorId;
   readonly dxproj: TensorId; readonly dhproj: TensorId; readonly dcCarry?: TensorId;
   readonly dh0?: TensorId; readonly dc0?: TensorId;
+  /** The gradient of the fused selected step (fwd.select.y), added to dh at that step. */
+  readonly dySelect?: TensorId;
 }
 
 /** [B, T, C] → [B, C]: the last valid step (lengths[b]−1) for the first C/dirs columns… see lower/recurrent. */

@@ -8,7 +8,7 @@ export function tensorsOf(op: Op): TensorId[] {
   const out: TensorId[] = [];
   const visit = (o: object): void => {
     for (const [k, v] of Object.entries(o)) {
-      if (k === 'fwd' && typeof v === 'object' && v) { visit(v); continue; }
+      if ((k === 'fwd' || k === 'select') && typeof v === 'object' && v) { visit(v); continue; }
       if (typeof v === 'number' && TENSOR_FIELDS.has(k)) out.push(v);
       else if (Array.isArray(v) && TENSOR_LIST_FIELDS.has(k)) for (const x of v) out.push(x as TensorId);
     }
@@ -18,7 +18,7 @@ export function tensorsOf(op: Op): TensorId[] {
 }
 const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengths', 'h0', 'c0', 'hprev', 'gates', 'cells',
   'hN', 'cN', 'dy', 'dhN', 'dcN', 'dxproj', 'dhproj', 'dcCarry', 'dh0', 'dc0', 'idx', 'table', 'pred', 'target', 'dx',
-  's', 'u', 'e', 'weights', 'de', 'ds', 'du', 'dtarget', 'biasGrad', 'fusedGrad']);
+  's', 'u', 'e', 'weights', 'de', 'ds', 'du', 'dtarget', 'biasGrad', 'fusedGrad', 'dySelect']);
 const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
 
 /** Field names of forward ops' outputs, for op kinds writesOf does not list (extensions add theirs here). */
@@ -29,7 +29,7 @@ export function writesOf(op: Op): TensorId[] {
   const defined = (xs: (TensorId | undefined)[]) => xs.filter((x): x is TensorId => x !== undefined);
   switch (op.kind) {
     case 'embedding': return [op.grad ? op.table : op.y];
-    case 'recurrent_seq': return defined([op.y, op.hprev, op.gates, op.cells, op.hN, op.cN]);
+    case 'recurrent_seq': return defined([op.y, op.hprev, op.gates, op.cells, op.hN, op.cN, op.select?.y]);
     case 'recurrent_seq_grad': return defined([op.dxproj, op.dhproj, op.dcCarry, op.dh0, op.dc0]);
     case 'time_pool': return [op.dx ?? op.y];
     case 'softmax': return [op.grad ? op.dx! : op.y];

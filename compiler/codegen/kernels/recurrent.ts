@@ -89,11 +89,18 @@ ${w.store(op.gates, 'row * S + 3u * H + j', 'hn')}`;
 }
 
 /** Statements storing a valid step's outputs for unit j. */
+/** The time index a fused step selection picks for direction d (see TimeSelectOp). */
+function selectedStep(op: RecurrentSeqOp): string {
+  const which = op.select?.which;
+  return which === 'first' ? '0u' : which === 'last' ? 'len - 1u' : 'select(len - 1u, 0u, d == 1u)';
+}
+
 function forwardStores(w: KernelWriter, op: RecurrentSeqOp, y: string): string {
   return `
 arena[${y} + ybase + j] = h;
 ${w.store(op.hprev, 'row * H + j', 'hpj')}
-${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j', 'h')} }`}`;
+${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j', 'h')} }`}
+${op.select === undefined ? '' : `if (t == ${selectedStep(op)}) { ${w.store(op.select.y, 'b * DH + d * H + j', 'h')} }`}`;
 }
 
 export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step'): KernelPlan {
@@ -232,13 +239,15 @@ function backwardParts(w: KernelWriter, g: RecurrentSeqGradOp) {
   const zero = [...Array(G).keys()].map((k) => write(k, '0.0', '0.0')).join('\n  ');
   const dy = g.dy === undefined ? '0.0' : w.load(g.dy, 'ybase + j');
   const dhN = g.dhN === undefined ? '0.0' : w.load(g.dhN, 'state + j');
+  const selected = g.dySelect === undefined ? ''
+    : `\nif (t == ${selectedStep(op)}) { dh += ${w.load(g.dySelect, 'b * DH + d * H + j')}; }`;
   const prevC = op.cells === undefined ? '0.0' : w.load(op.cells, '((d * B + b) * T + select(t - 1u, t + 1u, d == 1u)) * H + j');
-  return { G, dhp, write, zero, dy, dhN, prevC };
+  return { G, dhp, write, zero, dy, dhN, prevC, selected };
 }
 
 function perStepBackward(w: KernelWriter, g: RecurrentSeqGradOp): KernelPlan {
   const op = g.fwd;
-  const { dhp, write, zero, dy, dhN, prevC } = backwardParts(w, g);
+  const { dhp, write, zero, dy, dhN, prevC, selected } = backwardParts(w, g);
   const carry = g.dcCarry === undefined ? '' : w.base(g.dcCarry, true).base;
   const cidx = `arena[${carry} + (d * B + b) * H + j]`;
   const body = `
@@ -250,7 +259,7 @@ if (!valid) {
   return;
 }
 let lastStep = s == len - 1u;   // the first step of the backward sweep
-var dh = ${dy};
+var dh = ${dy};${selected}
 if (lastStep) {
   dh += ${dhN};
 } else {
@@ -264,7 +273,7 @@ if (lastStep) {
 
 function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp): KernelPlan {
   const op = g.fwd, H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
-  const { G, write, zero, dy, dhN, prevC } = backwardParts(w, g);
+  const { G, write, zero, dy, dhN, prevC, selected } = backwardParts(w, g);
   w.workgroupArray('dgsh', 'f32', G * H);
   // Each emitted gate gradient also goes to registers, published to workgroup memory after the step.
   const emit = (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgn[k * ${G}u + ${k}u] = ${dh || dx};`;
@@ -282,7 +291,7 @@ for (var q = 0u; q < T; q++) {
       ${zero.replace(/\n/g, '\n    ')}
       continue;
     }
-    var dh = ${dy};
+    var dh = ${dy};${selected.replace(/\n/g, '\n    ')}
     if (lastStep) {
       dh += ${dhN};
     } else {
