@@ -136,7 +136,7 @@ export class KernelWriter {
       ...this.decls,
       ...[...this.helpers].sort().map((h) => HELPERS[h]),
       `@compute @workgroup_size(${workgroupSize.join(', ')})`,
-      `fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {`,
+      `fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {`,
       body.replace(/^/gm, '  ').replace(/\s+$/, ''),
       '}',
       '',
