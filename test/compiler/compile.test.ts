@@ -1,0 +1,77 @@
+// The compiler without a GPU: bundles are deterministic and valid for the runtime, the schedules and
+// fusions give the dispatch counts the performance targets ask for, and the memory plan reuses slots.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compileModel } from '../../compiler/pipeline.ts';
+import { dispatchCount, memoryFigures } from '../../compiler/bundle/report.ts';
+import { validateBundle } from '../../runtime/index.ts';
+import { bundleJson } from '../../src/cli/compile.ts';
+import { checked } from './fixtures/suite.ts';
+import { CONFIGS, configSource } from './fixtures/configs.ts';
+
+const example = (file: string) => checked(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8'), file);
+const RECURRENT_CORE = ['vibration.rnn', 'sentiment.rnn', 'forecast.rnn', 'autoencoder.rnn', 'tagger.rnn', 'row-mnist.rnn'];
+
+// M1 of the benchmark (issue #8): LSTM(128) over 32 features, last step, dense(10), cross-entropy, Adam.
+const M1 = `model m1 {
+  input x: f32[batch, time, 32]
+  input y: i32[batch]
+  layer enc = lstm(hidden=128)
+  layer head = dense(units=10)
+  logits = head(last(enc(x)))
+  output probs = softmax(logits)
+  loss = cross_entropy(logits, y)
+  train { optimizer = adam(lr=0.001) }
+}`;
+
+describe('bundles', () => {
+  it.each(RECURRENT_CORE)('%s: the same input gives a byte-identical bundle', (file) => {
+    expect(bundleJson(compileModel(example(file)))).toBe(bundleJson(compileModel(example(file))));
+  });
+
+  it.each(RECURRENT_CORE)('%s: validates against WebGPU default limits, at the training batch', (file) => {
+    const model = example(file);
+    const dims = Object.fromEntries(model.dims.map((d, i) => [d, i === 0 ? model.training?.batchSize ?? 32 : 16]));
+    expect(() => validateBundle(compileModel(model), undefined, { dims })).not.toThrow();
+  });
+
+  it.each(CONFIGS.map((c) => [configSource(c), c.schedule] as const))('config bundles validate (%#)', (src, schedule) => {
+    expect(() => validateBundle(compileModel(checked(src, 'c.rnn'), { schedule }))).not.toThrow();
+  });
+});
+
+describe('schedules and dispatch counts (M1, T = 64)', () => {
+  const model = checked(M1, 'm1.rnn');
+  const dims = { batch: 32, time: 64 };
+  it('persistent: at most 12 dispatches per training step, and the reason is recorded', () => {
+    const b = compileModel(model, { schedule: 'persistent' });
+    expect(dispatchCount(b.programs.train_step!, dims)).toBeLessThanOrEqual(12);
+    expect(b.schedules[0]).toMatchObject({ choice: 'persistent' });
+  });
+  it('per step: at most 10 + 2·T dispatches per training step', () => {
+    const b = compileModel(model, { schedule: 'per_step' });
+    expect(dispatchCount(b.programs.train_step!, dims)).toBeLessThanOrEqual(10 + 2 * 64);
+    expect(b.programs.train_step!.dispatches.filter((d) => d.loop).length).toBe(2);
+  });
+  it('auto falls back to one dispatch per step when the state does not fit workgroup memory', () => {
+    const b = compileModel(model, { maxWorkgroupBytes: 1024 });
+    expect(b.schedules[0]).toMatchObject({ choice: 'per_step' });
+    expect(b.schedules[0]!.reason).toMatch(/2048 bytes of workgroup memory, over the limit 1024/);
+    for (const k of b.kernels) expect(k.workgroupBytes).toBeLessThanOrEqual(1024 * 4);   // loss/optimizer reductions only
+  });
+  it('streams one step per call with the state carried, one dispatch per op', () => {
+    const b = compileModel(model);
+    expect(b.programs.stream_step?.dims).toEqual({ time: 1 });
+    expect(b.tensors.filter((t) => t.persistent).map((t) => t.name).sort()).toEqual(['enc.c_state', 'enc.h_state']);
+  });
+});
+
+describe('memory plan', () => {
+  it('reuses slots: fewer slots than tensors, and training memory is linear in batch × time', () => {
+    const b = compileModel(checked(M1, 'm1.rnn'));
+    expect(new Set(b.tensors.map((t) => `${t.dtype}:${t.slot}`)).size).toBeLessThan(b.tensors.length);
+    const at = (batch: number, time: number) => memoryFigures(b, { batch, time }).arenaBytes;
+    expect(at(64, 64) / at(32, 64)).toBeGreaterThan(1.8);
+    expect(at(64, 64) / at(32, 64)).toBeLessThan(2.1);
+  });
+});
