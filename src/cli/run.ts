@@ -12,6 +12,7 @@ import { bindDims, checkInputs, gradients, evaluate, randomInputs } from '../ref
 import { ften } from '../reference/tensor.ts';
 import { CliError, parseFlags, type CliIo, type Command } from './command.ts';
 import { runOnWebGpu } from '../gpu/run-on-webgpu.ts';
+import { isBundlePath, runBundle } from './run-bundle.ts';
 
 const USAGE = `rnnc run MODEL.rnn --out OUT.safetensors [options]
 
@@ -92,6 +93,17 @@ export async function runModel(args: string[], io: CliIo): Promise<number> {
   const training = flags.has('training');
   const wantGrads = flags.has('grads');
 
+  if (isBundlePath(positionals[0]!)) {
+    if (backend !== 'webgpu') throw new CliError('a compiled bundle runs on --backend webgpu only (the cpu backend needs the .rnn model)');
+    const bundleDims: Record<string, number> = {};
+    for (const a of dimArgs) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(\d+)$/.exec(a);
+      if (!m || Number(m[2]) < 1) throw new CliError(`--dim wants NAME=SIZE, got '${a}'`);
+      bundleDims[m[1]!] = Number(m[2]);
+    }
+    return runBundle(positionals[0]!, { out, inputs: str('inputs'), weights: str('weights'), model: str('model'), seed, step,
+                                        training, grads: wantGrads, dims: bundleDims }, io);
+  }
   const model = loadModel(positionals[0]!, str('model'), io);
   const dims = parseDims(dimArgs, model);
   const weights = loadWeights(model, str('weights'), seed);
