@@ -3,6 +3,9 @@
 import { mul } from '../ir/builder.ts';
 import type { Op, TensorId } from '../ir/graph.ts';
 import type { GradCtx } from './autodiff.ts';
+import { attentionRule } from './rules-attention.ts';
+import { convLstmRule, convRule, poolRule } from './rules-conv.ts';
+import { binaryRule, copy2dRule, layerNormRule, reduceRule } from './rules-tensor.ts';
 
 type Rule<K extends Op['kind']> = (c: GradCtx, op: Extract<Op, { kind: K }>, label: string) => void;
 type Rules = { [K in Op['kind']]?: Rule<K> };
@@ -131,6 +134,8 @@ const loss: Rule<'loss'> = (c, op, label) => {
 export const RULES: Rules = {
   matmul, recurrent_seq: recurrentSeq, time_select: timeSelect, time_pool: timePool, repeat, embedding,
   pointwise, softmax, loss, attention_pool: (c, op, label) => attentionPool(c, op, label),
+  conv: convRule, pool: poolRule, conv_lstm: convLstmRule, copy2d: copy2dRule, binary: binaryRule, fill: () => {},
+  reduce: reduceRule, layer_norm: layerNormRule, attention: attentionRule,
 };
 
 /** Attention pooling: pool_grad gives de and the direct dx; scores_grad gives ds (into the matmul) and du. */

@@ -11,6 +11,14 @@ import type { KernelPlan } from './kernels/plan.ts';
 import { chooseSchedule, type RecurrentSchedule, recurrentBackwardKernel, recurrentForwardKernel, recurrentInitialGradKernel } from './kernels/recurrent.ts';
 import { softmaxKernel } from './kernels/softmax.ts';
 import { repeatKernel, timePoolKernel, timeSelectKernel } from './kernels/time.ts';
+import { attentionKernel } from './kernels/attention.ts';
+import { binaryGradKernel, binaryKernel } from './kernels/binary.ts';
+import { convKernel } from './kernels/conv.ts';
+import { convLstmGradKernel, convLstmKernel } from './kernels/conv-lstm.ts';
+import { copy2dKernel, fillKernel } from './kernels/copy.ts';
+import { layerNormKernel } from './kernels/layer-norm.ts';
+import { poolKernel } from './kernels/pool.ts';
+import { reduceKernel } from './kernels/reduce.ts';
 import { fieldName, type KernelDraft, KernelWriter, runStruct } from './wgsl.ts';
 
 /** Back-end choices: the workgroup-memory budget (WebGPU's default limit unless the target is known) and forced schedules. */
@@ -44,6 +52,17 @@ const GENERATORS: Record<Op['kind'], Generator> = {
   loss: one(lossKernel),
   attention_pool: one(attentionPoolKernel),
   optimizer: (w, op, t) => [optimizerKernel(w, op as Extract<Op, { kind: 'optimizer' }>, t!)],
+  conv: one(convKernel),
+  pool: one(poolKernel),
+  conv_lstm: one(convLstmKernel),
+  conv_lstm_grad: one(convLstmGradKernel),
+  copy2d: one(copy2dKernel),
+  binary: one(binaryKernel),
+  binary_grad: one(binaryGradKernel),
+  fill: one(fillKernel),
+  reduce: one(reduceKernel),
+  layer_norm: one(layerNormKernel),
+  attention: one(attentionKernel),
 };
 
 export interface EmittedKernel extends KernelDraft { readonly label: string }

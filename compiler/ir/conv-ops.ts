@@ -51,6 +51,8 @@ export interface PoolOp {
  */
 export interface ConvLstmOp {
   readonly kind: 'conv_lstm';
+  /** The input [B, T, C, H, W] and bias behind xg, for the backward pass's weight and input gradients. */
+  readonly x: TensorId; readonly bias: TensorId;
   readonly xg: TensorId; readonly wt: TensorId; readonly lengths?: TensorId; readonly h0?: TensorId; readonly c0?: TensorId;
   readonly hs: TensorId; readonly hprev: TensorId; readonly gates: TensorId; readonly cells: TensorId;
   readonly hN?: TensorId; readonly cN?: TensorId;

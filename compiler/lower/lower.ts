@@ -9,6 +9,12 @@ import { lowerActivation, lowerDropout } from './elementwise.ts';
 import { lowerLoss } from './loss.ts';
 import { lowerRecurrent } from './recurrent.ts';
 import { lowerRepeat, lowerTimePool, lowerTimeSelect } from './time.ts';
+import { lowerBinary, lowerConst, lowerReduce } from './arith.ts';
+import { lowerAttention, lowerSelfAttention } from './attention.ts';
+import { lowerConcat } from './concat.ts';
+import { lowerConv, lowerFlatten, lowerPool } from './conv.ts';
+import { lowerConvLstm } from './conv-lstm.ts';
+import { lowerLayerNorm } from './layer-norm.ts';
 
 export interface Lowered {
   readonly graph: Graph;
@@ -33,6 +39,19 @@ const LOWERINGS: Lowering = {
   dropout: lowerDropout,
   loss: lowerLoss,
   attention_pool: lowerAttentionPool,
+  conv1d: lowerConv,
+  conv2d: lowerConv,
+  pool1d: lowerPool,
+  pool2d: lowerPool,
+  flatten: lowerFlatten,
+  conv_lstm: lowerConvLstm,
+  concat: lowerConcat,
+  binary: lowerBinary,
+  const: lowerConst,
+  reduce: lowerReduce,
+  layer_norm: lowerLayerNorm,
+  attention: lowerAttention,
+  self_attention: lowerSelfAttention,
 };
 
 function lowerNodes(ctx: LowerCtx, nodes: readonly Node[]): void {
@@ -45,7 +64,8 @@ function lowerNodes(ctx: LowerCtx, nodes: readonly Node[]): void {
 }
 
 /** Ops whose result at one step depends only on that step and the carried recurrent state. */
-const STREAMABLE = new Set<Node['op']>(['recurrent', 'dense', 'embedding', 'activation', 'dropout', 'time_select', 'loss']);
+const STREAMABLE = new Set<Node['op']>(['recurrent', 'dense', 'embedding', 'activation', 'dropout', 'time_select', 'loss',
+  'conv_lstm', 'conv2d', 'pool2d', 'flatten', 'layer_norm', 'const']);
 
 /** Why a model cannot run one step at a time, or null when it can. */
 export function streamBlocker(model: CheckedModel): string | null {

@@ -2,6 +2,7 @@
 // training program's op order) never overlap share a slot. Sizes are symbolic, so the compiler only
 // groups tensors; the runtime sizes each slot as its largest member at the actual dimensions.
 import type { Graph, Op, TensorId } from '../ir/graph.ts';
+import { writesOfExtra } from './writes-extra.ts';
 
 /** Tensor ids an op reads or writes (every TensorId-valued field, including nested forward fields). */
 export function tensorsOf(op: Op): TensorId[] {
@@ -18,7 +19,9 @@ export function tensorsOf(op: Op): TensorId[] {
 }
 const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengths', 'h0', 'c0', 'hprev', 'gates', 'cells',
   'hN', 'cN', 'dy', 'dhN', 'dcN', 'dxproj', 'dhproj', 'dcCarry', 'dh0', 'dc0', 'idx', 'table', 'pred', 'target', 'dx',
-  's', 'u', 'e', 'weights', 'de', 'ds', 'du', 'dtarget', 'biasGrad', 'fusedGrad', 'dySelect']);
+  's', 'u', 'e', 'weights', 'de', 'ds', 'du', 'dtarget', 'biasGrad', 'fusedGrad', 'dySelect',
+  'wt', 'dwt', 'dbias', 'xg', 'hs', 'dhs', 'dgates', 'stats', 'gamma', 'beta', 'dgamma', 'dbeta', 'query', 'keys', 'values',
+  'dquery', 'dkeys', 'dvalues', 'dweights', 'delta', 'duPart']);
 const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
 
 /** Field names of forward ops' outputs, for op kinds writesOf does not list (extensions add theirs here). */
@@ -40,6 +43,8 @@ export function writesOf(op: Op): TensorId[] {
     case 'loss': return [op.y, ...(op.dtarget === undefined ? [] : [op.dtarget]), ...(op.fusedGrad === undefined ? [] : [op.fusedGrad])];
     case 'matmul': return op.biasGrad === undefined ? [op.y] : [op.y, op.biasGrad];
     case 'colsum': case 'time_select': case 'repeat': case 'pointwise': return [op.y];
+    case 'conv': case 'pool': case 'conv_lstm': case 'conv_lstm_grad': case 'copy2d': case 'binary': case 'binary_grad':
+    case 'fill': case 'reduce': case 'layer_norm': case 'attention': return writesOfExtra(op);
     default:
       return Object.entries(op as object).filter(([k, v]) => WRITES.has(k) && typeof v === 'number').map(([, v]) => v as TensorId);
   }

@@ -1,4 +1,4 @@
-// ConvLSTM over time, one looped dispatch per direction of the sweep. Thread (unit u = (f, pixel), b)
+// ConvLSTM over time, one looped dispatch per direction of the sweep. Thread (el = (f, pixel), b)
 // owns the four gates of one state element, so the gate math needs nothing from other threads; the
 // recurrent convolution reads the whole previous state, written by the previous step's dispatch.
 // Layouts: xg, gates, dgates [B, T, 4F, H, W]; hs, hprev, cells [B, T, F, H, W]; h0/c0/hN/cN/dcCarry [B, F, H, W].
@@ -12,16 +12,16 @@ const WG = 64;
 function header(w: KernelWriter, op: ConvLstmOp, t: string): string {
   const len = op.lengths === undefined ? 'T' : `u32(clamp(${w.load(op.lengths, 'b')}, 0, i32(T)))`;
   return `
-let u = gid.x; let b = gid.y;
+let el = gid.x; let b = gid.y;
 let B = ${wgslSize(op.batch)}; let T = ${wgslSize(op.time)};
 let C = ${op.channels}u; let F = ${op.filters}u; let H = ${op.height}u; let W = ${op.width}u; let K = ${op.k}u;
 let HW = H * W; let S = F * HW;
-if (u >= S || b >= B) { return; }
-let f = u / HW; let r = (u % HW) / W; let col = u % W;
+if (el >= S || b >= B) { return; }
+let f = el / HW; let r = (el % HW) / W; let col = el % W;
 let t = ${t};
 let len = ${len};
-let st = (b * T + t) * S + u;          // (b, t, f, pixel) of the state tensors
-let gb = (b * T + t) * 4u * S + u;     // gate 0 of the same element; gate g at gb + g·S
+let st = (b * T + t) * S + el;          // (b, t, f, pixel) of the state tensors
+let gb = (b * T + t) * 4u * S + el;     // gate 0 of the same element; gate g at gb + g·S
 let wb = ${w.base(op.wt).base};
 let pad = ${(op.k - 1) / 2};`;
 }
@@ -33,7 +33,7 @@ export function convLstmKernel(w: KernelWriter, op: ConvLstmOp): KernelPlan {
   w.helper('sigmoid', 'tanh_');
   const hs = w.base(op.hs, true).base;
   const h0 = op.h0 === undefined ? null : w.base(op.h0).base;
-  const c0 = op.c0 === undefined ? '0.0' : w.load(op.c0, 'b * S + u');
+  const c0 = op.c0 === undefined ? '0.0' : w.load(op.c0, 'b * S + el');
   const body = `${header(w, op, 'step.t')}
 if (t >= len) {
   arena[${hs} + st] = 0.0;
@@ -48,7 +48,7 @@ if (first) { ${h0 === null ? 'have = false;' : `src = ${h0} + b * S;`} }
 var acc = array<f32, 4>();
 var hp = 0.0;
 if (have) {
-  hp = arena[src + u];
+  hp = arena[src + el];
   for (var c = 0u; c < F; c++) {
     for (var p = 0u; p < K; p++) {
       let ri = i32(r + p) - pad;
@@ -78,8 +78,8 @@ ${w.store(op.gates, 'gb + S', 'fg')}
 ${w.store(op.gates, 'gb + 2u * S', 'gg')}
 ${w.store(op.gates, 'gb + 3u * S', 'og')}
 if (t == len - 1u) {
-  ${op.hN === undefined ? '' : w.store(op.hN, 'b * S + u', 'h')}
-  ${op.cN === undefined ? '' : w.store(op.cN, 'b * S + u', 'cn')}
+  ${op.hN === undefined ? '' : w.store(op.hN, 'b * S + el', 'h')}
+  ${op.cN === undefined ? '' : w.store(op.cN, 'b * S + el', 'cn')}
 }`;
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.filters * op.height * op.width, WG), op.batch, 1], loop: op.time };
 }
@@ -89,7 +89,7 @@ export function convLstmGradKernel(w: KernelWriter, g: ConvLstmGradOp): KernelPl
   w.helper('tanh_');
   const dg = w.base(g.dgates, true).base;
   const carry = w.base(g.dcCarry, true).base;
-  const c0 = op.c0 === undefined ? '0.0' : w.load(op.c0, 'b * S + u');
+  const c0 = op.c0 === undefined ? '0.0' : w.load(op.c0, 'b * S + el');
   const body = `${header(w, op, 'T - 1u - step.t')}
 if (t >= len) {
   for (var k = 0u; k < 4u; k++) { arena[${dg} + gb + k * S] = 0.0; }
@@ -98,10 +98,10 @@ if (t >= len) {
 var dh = ${g.dhs === undefined ? '0.0' : w.load(g.dhs, 'st')};
 var dc = 0.0;
 if (t == len - 1u) {
-  ${g.dhN === undefined ? '' : `dh += ${w.load(g.dhN, 'b * S + u')};`}
-  ${g.dcN === undefined ? '' : `dc = ${w.load(g.dcN, 'b * S + u')};`}
+  ${g.dhN === undefined ? '' : `dh += ${w.load(g.dhN, 'b * S + el')};`}
+  ${g.dcN === undefined ? '' : `dc = ${w.load(g.dcN, 'b * S + el')};`}
 } else {
-  dc = arena[${carry} + b * S + u];
+  dc = arena[${carry} + b * S + el];
   // The transposed recurrent convolution of the next step's gate gradients.
   let nb = ${dg} + (b * T + t + 1u) * 4u * S;
   for (var o = 0u; o < 4u * F; o++) {
@@ -122,7 +122,7 @@ let tc = tanh_(${w.load(op.cells, 'st')});
 var cp = ${c0};
 if (t > 0u) { cp = ${w.load(op.cells, 'st - S')}; }
 dc += dh * og * (1.0 - tc * tc);
-arena[${carry} + b * S + u] = dc * fg;
+arena[${carry} + b * S + el] = dc * fg;
 arena[${dg} + gb] = dc * gg * ig * (1.0 - ig);
 arena[${dg} + gb + S] = dc * cp * fg * (1.0 - fg);
 arena[${dg} + gb + 2u * S] = dc * ig * (1.0 - gg * gg);
