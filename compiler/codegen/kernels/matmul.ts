@@ -13,46 +13,45 @@ const capped = (n: SizeExpr): SizeExpr => (typeof n === 'number' ? Math.min(n, 6
 export function matmulKernel(w: KernelWriter, op: MatmulOp): KernelPlan {
   const M = wgslSize(op.m), N = wgslSize(op.n), K = wgslSize(op.k);
   const lda = wgslSize(op.lda ?? (op.transA ? op.m : op.k));
-  const ldb = op.transB ? K : N;
   const ldy = wgslSize(op.ldy ?? op.n);
   const aOff = wgslSize(op.aOffset ?? 0), bOff = wgslSize(op.bOffset ?? 0), yOff = wgslSize(op.yOffset ?? 0);
-  const aIdx = op.transA ? `${aOff} + kk * ${lda} + r` : `${aOff} + r * ${lda} + kk`;
-  const bIdx = op.transB ? `${bOff} + c * ${ldb} + kk` : `${bOff} + kk * ${ldb} + c`;
-  const biasTerm = op.bias === undefined ? '' : ` + ${w.load(op.bias, 'c')}`;
-  // With a fused bias gradient, column N is a virtual column of ones in B whose result is Σ_k A[r, k].
+  // Element (row r, k) of opA(A) is at aBase(r) + k·aStep; element (k, column c) of opB(B) at bBase(c) + k·bStep.
+  const aBase = (r: string) => (op.transA ? `${aOff} + ${r}` : `${aOff} + ${r} * ${lda}`);
+  const aStep = op.transA ? lda : '1u';
+  const bBase = (c: string) => (op.transB ? `${bOff} + ${c} * K` : `${bOff} + ${c}`);
+  const bStep = op.transB ? '1u' : 'N';
+  const a = w.base(op.a), b = w.base(op.b);
+  const biasTerm = (c: string) => (op.bias === undefined ? '' : ` + ${w.load(op.bias, c)}`);
+  const lanes = [0, 1, 2, 3];
+  const comp = ['x', 'y', 'z', 'w'];
+  // With a fused bias gradient, column N is a virtual column of ones: its result is Σ_k opA(A)[r, k].
   const extra = op.biasGrad === undefined ? '' : ' + 1u';
-  const loadB = op.biasGrad === undefined ? w.load(op.b, bIdx) : `select(${w.load(op.b, bIdx)}, 1.0, col0 + i >= N)`;
+  const stores = lanes.map((i) => `
+  if (row0 + ${i}u < M) {${op.biasGrad === undefined ? '' : `
+    if (col0 <= N && N < col0 + 4u) { ${w.store(op.biasGrad, `row0 + ${i}u`, `asum.${comp[i]}`, op.biasAccumulate ?? false)} }`}
+${lanes.map((j) => `    if (col0 + ${j}u < N) { ${w.store(op.y, `${yOff} + (row0 + ${i}u) * ${ldy} + col0 + ${j}u`,
+    actExpr(w, op.act, `(acc${i}.${comp[j]}${biasTerm(`col0 + ${j}u`)})`), op.accumulate)} }`).join('\n')}
+  }`).join('');
   // Row blocks loop by the grid's height, so M beyond 65535 blocks (the per-dimension dispatch limit) still fits.
+  // Registers are explicit vec4s and the 4×4 tile is unrolled: SwiftShader keeps them in registers, where a
+  // loop over a private array spilled to memory (about 4× slower measured on the input projections).
   const body = `
 let M = ${M}; let N = ${N}; let K = ${K};
 let col0 = gid.x * ${TILE}u;
+${lanes.map((j) => `let b${j} = ${bBase(`min(col0 + ${j}u, N - 1u)`)};`).join(' ')}
 for (var rb = wid.y; rb * ${TILE * THREADS}u < M; rb += nwg.y) {
-let row0 = (rb * ${THREADS}u + lid.y) * ${TILE}u;
-if (row0 >= M || col0 >= N${extra}) { continue; }
-var acc = array<array<f32, ${TILE}>, ${TILE}>();   // zeroed explicitly each block (see recurrent.ts)
-for (var kk = 0u; kk < K; kk++) {
-  var av: array<f32, ${TILE}>;
-  var bv: array<f32, ${TILE}>;
-  for (var i = 0u; i < ${TILE}u; i++) {
-    let r = min(row0 + i, M - 1u);
-    av[i] = ${w.load(op.a, aIdx)};
-    let c = min(col0 + i, N - 1u);
-    bv[i] = ${loadB};
-  }
-  for (var i = 0u; i < ${TILE}u; i++) {
-    for (var j = 0u; j < ${TILE}u; j++) { acc[i][j] += av[i] * bv[j]; }
-  }
-}
-for (var i = 0u; i < ${TILE}u; i++) {
-  let r = row0 + i;
-  if (r >= M) { break; }
-  for (var j = 0u; j < ${TILE}u; j++) {
-    let c = col0 + j;${op.biasGrad === undefined ? '' : `
-    if (c == N) { ${w.store(op.biasGrad, 'r', 'acc[i][j]', op.biasAccumulate ?? false)} }`}
-    if (c >= N) { break; }
-    ${w.store(op.y, `${yOff} + r * ${ldy} + c`, actExpr(w, op.act, `(acc[i][j]${biasTerm})`), op.accumulate)}
-  }
-}
+  let row0 = (rb * ${THREADS}u + lid.y) * ${TILE}u;
+  if (row0 >= M || col0 >= N${extra}) { continue; }
+  ${lanes.map((i) => `let a${i} = ${aBase(`min(row0 + ${i}u, M - 1u)`)};`).join(' ')}
+  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();${op.biasGrad === undefined ? '' : `
+  var asum = vec4<f32>();`}
+  for (var kk = 0u; kk < K; kk++) {
+    let ak = kk * ${aStep}; let bk = kk * ${bStep};
+    let av = vec4<f32>(${lanes.map((i) => `${a.buf}[${a.base} + a${i} + ak]`).join(', ')});
+    let bv = vec4<f32>(${lanes.map((j) => `${b.buf}[${b.base} + b${j} + bk]`).join(', ')});
+    acc0 += av.x * bv; acc1 += av.y * bv; acc2 += av.z * bv; acc3 += av.w * bv;${op.biasGrad === undefined ? '' : `
+    asum += av;`}
+  }${stores}
 }`;
   return {
     body, workgroupSize: [THREADS, THREADS, 1],
