@@ -4,6 +4,7 @@ import { mul } from '../ir/builder.ts';
 import type { Op, TensorId } from '../ir/graph.ts';
 import type { GradCtx } from './autodiff.ts';
 import { attentionRule } from './rules-attention.ts';
+import { attnDecoderRule } from './rules-decoder.ts';
 import { convLstmRule, convRule, poolRule } from './rules-conv.ts';
 import { binaryRule, copy2dRule, layerNormRule, reduceRule } from './rules-tensor.ts';
 
@@ -135,7 +136,7 @@ export const RULES: Rules = {
   matmul, recurrent_seq: recurrentSeq, time_select: timeSelect, time_pool: timePool, repeat, embedding,
   pointwise, softmax, loss, attention_pool: (c, op, label) => attentionPool(c, op, label),
   conv: convRule, pool: poolRule, conv_lstm: convLstmRule, copy2d: copy2dRule, binary: binaryRule, fill: () => {},
-  reduce: reduceRule, layer_norm: layerNormRule, attention: attentionRule,
+  reduce: reduceRule, layer_norm: layerNormRule, attention: attentionRule, shift_tokens: () => {}, attn_decoder: attnDecoderRule,
 };
 
 /** Attention pooling: pool_grad gives de and the direct dx; scores_grad gives ds (into the matmul) and du. */

@@ -15,7 +15,9 @@ import { attentionKernel } from './kernels/attention.ts';
 import { binaryGradKernel, binaryKernel } from './kernels/binary.ts';
 import { convKernel } from './kernels/conv.ts';
 import { convLstmGradKernel, convLstmKernel } from './kernels/conv-lstm.ts';
-import { copy2dKernel, fillKernel } from './kernels/copy.ts';
+import { attnDecoderKernels } from './kernels/attn-decoder.ts';
+import { attnDecoderGradKernels } from './kernels/attn-decoder-grad.ts';
+import { copy2dKernel, fillKernel, shiftTokensKernel } from './kernels/copy.ts';
 import { layerNormKernel } from './kernels/layer-norm.ts';
 import { poolKernel } from './kernels/pool.ts';
 import { reduceKernel } from './kernels/reduce.ts';
@@ -63,6 +65,9 @@ const GENERATORS: Record<Op['kind'], Generator> = {
   reduce: one(reduceKernel),
   layer_norm: one(layerNormKernel),
   attention: one(attentionKernel),
+  shift_tokens: one(shiftTokensKernel),
+  attn_decoder: (w, op) => attnDecoderKernels(w, op as Extract<Op, { kind: 'attn_decoder' }>),
+  attn_decoder_grad: (w, op) => attnDecoderGradKernels(w, op as Extract<Op, { kind: 'attn_decoder_grad' }>),
 };
 
 export interface EmittedKernel extends KernelDraft { readonly label: string }
@@ -83,7 +88,7 @@ export function emitKernels(g: Graph, ops: readonly OpNode[], uniforms: readonly
       byText.set(draft.text, index);
       kernels.push({ ...draft, name: kernelName(label, index), label });
     }
-    return { kernel: index, grid: plan.grid as [SizeExpr, SizeExpr, SizeExpr], ...(plan.loop === undefined ? {} : { loop: { count: plan.loop } }) };
+    return { kernel: index, grid: plan.grid as [SizeExpr, SizeExpr, SizeExpr], ...(plan.loop === undefined ? {} : { loop: { count: plan.loop, ...(plan.loopBody === undefined ? {} : { body: plan.loopBody }) } }) };
   };
   for (const node of ops) {
     const w = new KernelWriter(g.tensors, offsetField);

@@ -5,6 +5,7 @@ import type { SizeExpr } from '../../runtime/bundle.ts';
 import type { Span } from '../check/model.ts';
 import type { AttentionOp } from './attention-ops.ts';
 import type { ConvLstmGradOp, ConvLstmOp, ConvOp, PoolOp } from './conv-ops.ts';
+import type { AttnDecoderGradOp, AttnDecoderOp, ShiftTokensOp } from './decoder-ops.ts';
 import type { BinaryGradOp, BinaryOp, Copy2dOp, FillOp, LayerNormOp, ReduceOp } from './tensor-ops.ts';
 
 export type TensorId = number;
@@ -172,7 +173,7 @@ export type Op =
   | MatmulOp | ColSumOp | RecurrentSeqOp | RecurrentSeqGradOp | TimeSelectOp | TimePoolOp | EmbeddingOp
   | PointwiseOp | LossOp | SoftmaxOp | RepeatOp | AttentionPoolOp | OptimizerOp
   | ConvOp | PoolOp | ConvLstmOp | ConvLstmGradOp | Copy2dOp | BinaryOp | BinaryGradOp | FillOp | ReduceOp | LayerNormOp
-  | AttentionOp;
+  | AttentionOp | ShiftTokensOp | AttnDecoderOp | AttnDecoderGradOp;
 
 export interface OpNode { readonly op: Op; readonly phase: Phase; readonly span: Span; readonly label: string }
 

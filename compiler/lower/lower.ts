@@ -11,6 +11,7 @@ import { lowerRecurrent } from './recurrent.ts';
 import { lowerRepeat, lowerTimePool, lowerTimeSelect } from './time.ts';
 import { lowerBinary, lowerConst, lowerReduce } from './arith.ts';
 import { lowerAttention, lowerSelfAttention } from './attention.ts';
+import { lowerAttnDecoder } from './attn-decoder.ts';
 import { lowerConcat } from './concat.ts';
 import { lowerConv, lowerFlatten, lowerPool } from './conv.ts';
 import { lowerConvLstm } from './conv-lstm.ts';
@@ -52,6 +53,7 @@ const LOWERINGS: Lowering = {
   layer_norm: lowerLayerNorm,
   attention: lowerAttention,
   self_attention: lowerSelfAttention,
+  attn_decoder: lowerAttnDecoder,
 };
 
 function lowerNodes(ctx: LowerCtx, nodes: readonly Node[]): void {

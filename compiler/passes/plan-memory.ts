@@ -21,7 +21,10 @@ const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengt
   'hN', 'cN', 'dy', 'dhN', 'dcN', 'dxproj', 'dhproj', 'dcCarry', 'dh0', 'dc0', 'idx', 'table', 'pred', 'target', 'dx',
   's', 'u', 'e', 'weights', 'de', 'ds', 'du', 'dtarget', 'biasGrad', 'fusedGrad', 'dySelect',
   'wt', 'dwt', 'dbias', 'xg', 'hs', 'dhs', 'dgates', 'stats', 'gamma', 'beta', 'dgamma', 'dbeta', 'query', 'keys', 'values',
-  'dquery', 'dkeys', 'dvalues', 'dweights', 'delta', 'duPart']);
+  'dquery', 'dkeys', 'dvalues', 'dweights', 'delta', 'duPart',
+  'wIh', 'wHh', 'bIh', 'bHh', 'wQuery', 'bQuery', 'memory', 'keyProj', 'embedded', 'embTable', 'wOut', 'bOut', 'hc', 'ctx', 'scores',
+  'queryProj', 'hprevs', 'tokens', 'stepLogits', 'dhc', 'dembedded', 'dmemory', 'dkeyProj', 'dgi', 'dgh', 'dqp', 'carry', 'dctx',
+  'dq']);
 const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
 
 /** Field names of forward ops' outputs, for op kinds writesOf does not list (extensions add theirs here). */
@@ -44,7 +47,8 @@ export function writesOf(op: Op): TensorId[] {
     case 'matmul': return op.biasGrad === undefined ? [op.y] : [op.y, op.biasGrad];
     case 'colsum': case 'time_select': case 'repeat': case 'pointwise': return [op.y];
     case 'conv': case 'pool': case 'conv_lstm': case 'conv_lstm_grad': case 'copy2d': case 'binary': case 'binary_grad':
-    case 'fill': case 'reduce': case 'layer_norm': case 'attention': return writesOfExtra(op);
+    case 'fill': case 'reduce': case 'layer_norm': case 'attention': case 'shift_tokens': case 'attn_decoder':
+    case 'attn_decoder_grad': return writesOfExtra(op);
     default:
       return Object.entries(op as object).filter(([k, v]) => WRITES.has(k) && typeof v === 'number').map(([, v]) => v as TensorId);
   }

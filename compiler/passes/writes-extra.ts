@@ -15,7 +15,11 @@ export function writesOfExtra(op: Op): TensorId[] {
     case 'attention':
       return op.stage === 'forward' ? defined([op.y, op.stats, op.weights])
         : op.stage === 'dq' ? defined([op.delta, op.dquery]) : defined([op.dkeys, op.dvalues, op.duPart]);
-    case 'copy2d': case 'binary': case 'fill': case 'reduce': return [op.y];
+    case 'attn_decoder':
+      return defined([op.hc, op.ctx, op.stats, op.scores, op.queryProj, op.hprevs, op.gates, op.cells, op.tokens, op.stepLogits]);
+    case 'attn_decoder_grad':
+      return defined([op.dgi, op.dgh, op.dqp, op.carry, op.dctx, op.dq, op.ds, op.dembedded, op.dmemory, op.dkeyProj, op.duPart, op.dh0]);
+    case 'copy2d': case 'binary': case 'fill': case 'reduce': case 'shift_tokens': return [op.y];
     default: throw new Error(`internal error: writesOfExtra has no entry for '${op.kind}'`);
   }
 }

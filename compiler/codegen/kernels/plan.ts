@@ -7,6 +7,8 @@ export interface KernelPlan {
   readonly grid: readonly [SizeExpr, SizeExpr, SizeExpr];
   /** Record the dispatch this many times with step.t = 0, 1, … (recurrences). */
   readonly loop?: SizeExpr;
+  /** With loop: the loop covers this dispatch and the next body − 1 plans of the same op (a step of several kernels). */
+  readonly loopBody?: number;
 }
 
 /** Grid-stride launch for n independent items: at most 65535 workgroups of 256 threads. */
