@@ -84,7 +84,7 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   if (lowered.loss !== null) programs.gradients = program(gradOps, [...outputs, lowered.loss, ...inputGrads]);
   if (streamOps.length > 0) {
     // One step per call: the time axes of the streamed recurrences are fixed to 1.
-    const time = new Set(streamOps.flatMap((o) => (o.op.kind === 'recurrent_seq' && typeof o.op.time === 'string' ? [o.op.time] : [])));
+    const time = new Set(streamOps.flatMap((o) => ((o.op.kind === 'recurrent_seq' || o.op.kind === 'conv_lstm') && typeof o.op.time === 'string' ? [o.op.time] : [])));
     programs.stream_step = program(streamOps, outputs, Object.fromEntries([...time].map((d) => [d, 1])));
   }
 

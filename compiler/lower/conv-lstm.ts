@@ -1,6 +1,6 @@
 // ConvLSTM: the input-to-gates convolution of every step at once (one conv op over B·T frames with the
 // x part of the weight, bias added), then one looped conv_lstm op for the recurrence (h part and gates).
-// Streaming carries h and c in persistent tensors and runs one step per call (time = 1).
+// Streaming carries h and c in persistent tensors and runs one step per call (the program fixes time = 1).
 import type { ConvLstmNode } from '../check/model.ts';
 import { mul } from '../ir/builder.ts';
 import type { LowerCtx } from './context.ts';
@@ -8,10 +8,9 @@ import type { LowerCtx } from './context.ts';
 export function lowerConvLstm(ctx: LowerCtx, n: ConvLstmNode): void {
   const { b } = ctx;
   const name = n.layer ?? `conv_lstm${n.id}`;
-  const [batch, time0, C, H, W] = ctx.shape(n.x) as [string | number, string | number, number, number, number];
+  const [batch, time, C, H, W] = ctx.shape(n.x) as [string | number, string | number, number, number, number];
   const F = n.filters, k = n.kernel;
   const stream = ctx.stream !== undefined;
-  const time = stream ? 1 : time0;
   const x = ctx.tensorOf(n.x);
   const wt = ctx.param(`${name}.weight`).tensor, bias = ctx.param(`${name}.bias`).tensor;
   const state = [batch, F, H, W];
