@@ -59,7 +59,8 @@ let ybase = (b * T + t) * DH + d * H;   // y[b, t, d·H]`;
  * state); `cp` is a statement defining the previous cell state. Defines h, stores gates and cells.
  */
 function forwardCell(w: KernelWriter, op: RecurrentSeqOp, cp: string, keepC: string): string {
-  const gate = (g: number) => `${w.load(op.xproj, `row * GH + ${g}u * H + j`)} + params[bb + ${g}u * H + j] + acc[${g}]`;
+  const accOf = (g: number) => (gatesOf(op) === 1 ? 'acc' : `acc[${g}]`);
+  const gate = (g: number) => `${w.load(op.xproj, `row * GH + ${g}u * H + j`)} + params[bb + ${g}u * H + j] + ${accOf(g)}`;
   if (op.cell === 'lstm') {
     return `
 let ig = sigmoid(${gate(0)}); let fg = sigmoid(${gate(1)}); let gg = tanh_(${gate(2)}); let og = sigmoid(${gate(3)});
@@ -87,6 +88,41 @@ ${w.store(op.gates, 'row * S + 3u * H + j', 'hn')}`;
   }
   return `\nlet h = ${op.cell === 'rnn_relu' ? `max(${gate(0)}, 0.0)` : `tanh_(${gate(0)})`};`;
 }
+
+/**
+ * The recurrent dot products of unit j: acc[g] = Σ_q W_hh[g·H + j, q] · h[q], for all gates at once.
+ * Unrolled over gates (a vector accumulator) and over 4 consecutive q: SwiftShader spilled the former
+ * private-array accumulator to memory on every multiply-add.
+ */
+function recurrentDots(op: RecurrentSeqOp, h: (q: string) => string): string {
+  const G = gatesOf(op), H = op.hidden;
+  const vec = G === 1 ? 'f32' : `vec${G}<f32>`;
+  const rows = [...Array(G).keys()].map((g) => `let w${g} = wb + (${g}u * H + j) * H;`).join(' ');
+  const dots = (q: (k: number) => string, hv: string) => {
+    const per = [...Array(G).keys()].map((g) => H % 4 === 0
+      ? `dot(vec4<f32>(${[0, 1, 2, 3].map((k) => `params[w${g} + ${q(k)}]`).join(', ')}), ${hv})`
+      : `params[w${g} + ${q(0)}] * ${hv}`);
+    return G === 1 ? per[0]! : `${vec}(${per.join(', ')})`;
+  };
+  if (H % 4 === 0) {
+    return `${rows}
+    for (var q = 0u; q < H; q += 4u) {
+      let hv = vec4<f32>(${[0, 1, 2, 3].map((k) => h(`q + ${k}u`)).join(', ')});
+      acc += ${dots((k) => `q + ${k}u`, 'hv')};
+    }`;
+  }
+  return `${rows}
+    for (var q = 0u; q < H; q++) {
+      let hv = ${h('q')};
+      acc += ${dots(() => 'q', 'hv')};
+    }`;
+}
+
+/** The accumulator declaration matching recurrentDots, zeroed explicitly (see below). */
+const accDecl = (op: RecurrentSeqOp) => {
+  const G = gatesOf(op);
+  return G === 1 ? 'var acc = 0.0;' : `var acc = vec${G}<f32>();`;
+};
 
 /** Statements storing a valid step's outputs for unit j. */
 /** The time index a fused step selection picks for direction d (see TimeSelectOp). */
@@ -129,52 +165,52 @@ let tp = select(t - 1u, t + 1u, d == 1u);  // the step this direction came from 
 var hsrc = ${y} + (b * T + tp) * DH + d * H;
 var have = true;
 if (first) { ${h0 === null ? 'have = false;' : `hsrc = ${h0} + state;`} }
-var acc: array<f32, ${G}>;
+${accDecl(op)}
 var hpj = 0.0;
 if (have) {
   hpj = arena[hsrc + j];
-  for (var k = 0u; k < H; k++) {
-    let hk = arena[hsrc + k];
-    for (var g = 0u; g < ${G}u; g++) { acc[g] += params[wb + (g * H + j) * H + k] * hk; }
-  }
+  ${recurrentDots(op, (q) => `arena[hsrc + ${q}]`)}
 }${forwardCell(w, op, cp, '')}${forwardStores(w, op, y)}`;
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
 }
 
+/**
+ * The units a persistent thread owns (j = lid.x + u·P for u < U), unrolled with u constant, so each unit's
+ * registers are plain scalars: SwiftShader spilled dynamically indexed private arrays to memory.
+ */
+function eachUnit(U: number, P: number, body: (u: number) => string): string {
+  return [...Array(U).keys()].map((u) => `{
+    let j = lid.x + ${u * P}u;
+    if (j < H) {
+      ${body(u).replace(/\n/g, '\n      ')}
+    }
+  }`).join('\n  ');
+}
+
 function persistentForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
-  const G = gatesOf(op), H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
+  const H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
   const y = w.base(op.y, true).base;
   w.workgroupArray('hsh', 'f32', H);
-  const unitLoop = `for (var k = 0u; k < ${U}u; k++) {\n    let j = lid.x + k * ${P}u;\n    if (j >= H) { break; }`;
+  const regs = [...Array(U).keys()].map((u) => `var creg${u} = 0.0; var hnew${u} = 0.0;`).join(' ');
   const body = `
 let b = wid.x; let d = wid.y;${header(w, op)}
-var creg: array<f32, ${U}>;
-var hnew: array<f32, ${U}>;
-${unitLoop}
-  hsh[j] = ${op.h0 === undefined ? '0.0' : w.load(op.h0, 'state + j')};
-  creg[k] = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};
-}
+${regs}
+${eachUnit(U, P, (u) => `hsh[j] = ${op.h0 === undefined ? '0.0' : w.load(op.h0, 'state + j')};
+creg${u} = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};`)}
 workgroupBarrier();
 for (var s = 0u; s < T; s++) {${stepIndices.replace(/\n/g, '\n  ')}
-  ${unitLoop}
-    if (!valid) {
-      arena[${y} + ybase + j] = 0.0;
-      ${w.store(op.hprev, 'row * H + j', '0.0')}
-      continue;
-    }
-    // zeroed explicitly: SwiftShader does not re-zero a loop-scoped var without an initializer
-    var acc = array<f32, ${G}>();
-    let hpj = hsh[j];
-    for (var q = 0u; q < H; q++) {
-      let hq = hsh[q];
-      for (var g = 0u; g < ${G}u; g++) { acc[g] += params[wb + (g * H + j) * H + q] * hq; }
-    }${forwardCell(w, op, 'let cp = creg[k];', 'creg[k] = c;').replace(/\n/g, '\n    ')}${forwardStores(w, op, y).replace(/\n/g, '\n    ')}
-    hnew[k] = h;
-  }
+  ${eachUnit(U, P, (u) => `if (!valid) {
+  arena[${y} + ybase + j] = 0.0;
+  ${w.store(op.hprev, 'row * H + j', '0.0')}
+} else {
+  // zeroed explicitly: SwiftShader does not re-zero a loop-scoped var without an initializer
+  ${accDecl(op)}
+  let hpj = hsh[j];
+  ${recurrentDots(op, (q) => `hsh[${q}]`)}${forwardCell(w, op, `let cp = creg${u};`, `creg${u} = c;`).replace(/\n/g, '\n  ')}${forwardStores(w, op, y).replace(/\n/g, '\n  ')}
+  hnew${u} = h;
+}`)}
   workgroupBarrier();
-  ${unitLoop}
-    if (valid) { hsh[j] = hnew[k]; }
-  }
+  ${eachUnit(U, P, (u) => `if (valid) { hsh[j] = hnew${u}; }`)}
   workgroupBarrier();
 }`;
   return { body, workgroupSize: [P, 1, 1], grid: [op.batch, op.dirs, 1] };
@@ -224,6 +260,18 @@ let hv = ${w.load(op.y, 'ybase + j')};
 ${emit(0, `dh * ${deriv}`, '')}`;
 }
 
+/**
+ * dh += Σ_r dg[r] · W_hh[r, j] over the G·H gate gradients of the step this one fed, 4 terms at a time
+ * when G·H allows (the same unrolling as recurrentDots).
+ */
+function recurrentGradSum(op: RecurrentSeqOp, dg: (r: string) => string): string {
+  if ((gatesOf(op) * op.hidden) % 4 !== 0) return `for (var r = 0u; r < GH; r++) { dh += ${dg('r')} * params[wb + r * H + j]; }`;
+  const k = [0, 1, 2, 3];
+  return `for (var r = 0u; r < GH; r += 4u) {
+    dh += dot(vec4<f32>(${k.map((i) => dg(`r + ${i}u`)).join(', ')}), vec4<f32>(${k.map((i) => `params[wb + (r + ${i}u) * H + j]`).join(', ')}));
+  }`;
+}
+
 export function recurrentBackwardKernel(w: KernelWriter, g: RecurrentSeqGradOp, schedule: RecurrentSchedule = 'per_step'): KernelPlan {
   w.helper('tanh_');
   return schedule === 'persistent' ? persistentBackward(w, g) : perStepBackward(w, g);
@@ -265,7 +313,7 @@ if (lastStep) {
 } else {
   let tn = select(t + 1u, t - 1u, d == 1u);   // the step this one fed
   let nb = ${dhp} + ((d * B + b) * T + tn) * GH;
-  for (var r = 0u; r < GH; r++) { dh += arena[nb + r] * params[wb + r * H + j]; }
+  ${recurrentGradSum(op, (r) => `arena[nb + ${r}]`)}
   ${op.cell === 'gru' ? `dh += ${cidx};` : ''}
 }${backwardCell(w, g, cidx, (v) => `${cidx} = ${v};`, prevC, write)}`;
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
@@ -275,45 +323,39 @@ function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp): KernelPlan 
   const op = g.fwd, H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
   const { G, write, zero, dy, dhN, prevC, selected } = backwardParts(w, g);
   w.workgroupArray('dgsh', 'f32', G * H);
-  // Each emitted gate gradient also goes to registers, published to workgroup memory after the step.
-  const emit = (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgn[k * ${G}u + ${k}u] = ${dh || dx};`;
-  const unitLoop = `for (var k = 0u; k < ${U}u; k++) {\n    let j = lid.x + k * ${P}u;\n    if (j >= H) { break; }`;
-  const recurrentSum = `for (var r = 0u; r < GH; r++) { dh += dgsh[r] * params[wb + r * H + j]; }`;
+  const gates = [...Array(G).keys()];
+  // Each emitted gate gradient also goes to a register, published to workgroup memory after the step.
+  const emitFor = (u: number) => (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgn${u}_${k} = ${dh || dx};`;
+  const recurrentSum = recurrentGradSum(op, (r) => `dgsh[${r}]`);
+  const regs = [...Array(U).keys()].map((u) => `var carry${u} = 0.0; ${gates.map((k) => `var dgn${u}_${k} = 0.0;`).join(' ')}`).join('\n');
   const body = `
 let b = wid.x; let d = wid.y;${header(w, op)}
-var carry: array<f32, ${U}>;
-var dgn: array<f32, ${U * G}>;
+${regs}
 for (var q = 0u; q < T; q++) {
   let s = T - 1u - q;${stepIndices.replace(/\n/g, '\n  ')}
   let lastStep = s == len - 1u;   // the first step of the backward sweep
-  ${unitLoop}
-    if (!valid) {
-      ${zero.replace(/\n/g, '\n    ')}
-      continue;
-    }
-    var dh = ${dy};${selected.replace(/\n/g, '\n    ')}
-    if (lastStep) {
-      dh += ${dhN};
-    } else {
-      ${recurrentSum}
-      ${op.cell === 'gru' ? 'dh += carry[k];' : ''}
-    }${backwardCell(w, g, 'carry[k]', (v) => `carry[k] = ${v};`, prevC, emit).replace(/\n/g, '\n    ')}
-  }
+  ${eachUnit(U, P, (u) => `if (!valid) {
+  ${zero.replace(/\n/g, '\n  ')}
+} else {
+  var dh = ${dy};${selected.replace(/\n/g, '\n  ')}
+  if (lastStep) {
+    dh += ${dhN};
+  } else {
+    ${recurrentSum}
+    ${op.cell === 'gru' ? `dh += carry${u};` : ''}
+  }${backwardCell(w, g, `carry${u}`, (v) => `carry${u} = ${v};`, prevC, emitFor(u)).replace(/\n/g, '\n  ')}
+}`)}
   workgroupBarrier();
-  ${unitLoop}
-    if (valid) { for (var gi = 0u; gi < ${G}u; gi++) { dgsh[gi * H + j] = dgn[k * ${G}u + gi]; } }
-  }
+  ${eachUnit(U, P, (u) => `if (valid) { ${gates.map((k) => `dgsh[${k}u * H + j] = dgn${u}_${k};`).join(' ')} }`)}
   workgroupBarrier();
 }
 ${g.dh0 === undefined ? '' : `// dh0: the recurrent path out of the sweep's last step (plus GRU's direct path)
-${unitLoop}
-  var dh = 0.0;
-  if (len > 0u) {
-    ${recurrentSum}
-    ${op.cell === 'gru' ? 'dh += carry[k];' : ''}
-  }
-  ${w.store(g.dh0, 'state + j', 'dh')}
-}`}`;
+${eachUnit(U, P, (u) => `var dh = 0.0;
+if (len > 0u) {
+  ${recurrentSum}
+  ${op.cell === 'gru' ? `dh += carry${u};` : ''}
+}
+${w.store(g.dh0!, 'state + j', 'dh')}`)}`}`;
   return { body, workgroupSize: [P, 1, 1], grid: [op.batch, op.dirs, 1] };
 }
 
@@ -330,7 +372,7 @@ let s = 0u;${stepIndices}
 var dh = 0.0;
 if (len > 0u) {
   let nb = ${dhp} + row * GH;
-  for (var r = 0u; r < GH; r++) { dh += arena[nb + r] * params[wb + r * H + j]; }
+  ${recurrentGradSum(op, (r) => `arena[nb + ${r}]`)}
   ${op.cell === 'gru' ? `dh += arena[${carry} + (d * B + b) * H + j];` : ''}
 }
 ${w.store(g.dh0!, 'state + j', 'dh')}`;
