@@ -6,16 +6,19 @@ import type { OptimizerOp } from '../../ir/graph.ts';
 import type { KernelWriter } from '../wgsl.ts';
 import { type KernelPlan, STRIDE_WG, strideGrid, strideLoop } from './plan.ts';
 
-/** Workgroups of the norm stage (and floats of the partials buffer). */
-export const normWorkgroups = (count: number) => Math.max(1, Math.min(Math.ceil(count / STRIDE_WG), 256));
+/**
+ * Workgroups of the norm stage (and floats of the partials buffer). Few, so that the update stage can
+ * sum the partials in every thread without barriers (on SwiftShader a barrier costs more than 16 loads).
+ */
+export const normWorkgroups = (count: number) => Math.max(1, Math.min(Math.ceil(count / STRIDE_WG), 16));
 
 const f = (x: number) => (Number.isInteger(x) ? `${x}.0` : `${x}`);
 
 export function optimizerKernel(w: KernelWriter, op: OptimizerOp, t: BundleTraining): KernelPlan {
   const P = op.count, NW = normWorkgroups(P);
-  w.workgroupArray('red', 'f32', STRIDE_WG);
   w.use('grads', false);
   if (op.stage === 'norm') {
+    w.workgroupArray('red', 'f32', STRIDE_WG);
     w.use('partials', true);
     return { workgroupSize: [STRIDE_WG, 1, 1], grid: [NW, 1, 1], body: `
 var acc = 0.0;
@@ -31,7 +34,7 @@ if (lid.x == 0u) { partials[wid.x] = red[0]; }` };
   w.use('partials', false);
   w.use('params', true);
   if (t.stateSlots > 0) w.use('opt', true);
-  const clip = t.clipNorm === null ? '1.0' : `min(1.0, ${f(t.clipNorm)} / (sqrt(red[0]) + 1e-6))`;
+  const clip = t.clipNorm === null ? '1.0' : `min(1.0, ${f(t.clipNorm)} / (sqrt(sq) + 1e-6))`;
   const wd = t.weightDecay;
   let update: string;
   if (t.optimizer === 'sgd') {
@@ -50,12 +53,8 @@ if (lid.x == 0u) { partials[wid.x] = red[0]; }` };
     params[i] = p - lr * mhat / (sqrt(vhat) + ${f(t.eps)});`;
   }
   return { workgroupSize: [STRIDE_WG, 1, 1], grid: strideGrid(P), body: `
-red[lid.x] = select(0.0, partials[lid.x], lid.x < ${NW}u);
-workgroupBarrier();
-for (var half = ${STRIDE_WG / 2}u; half > 0u; half >>= 1u) {
-  if (lid.x < half) { red[lid.x] += red[lid.x + half]; }
-  workgroupBarrier();
-}
+var sq = 0.0;
+for (var k = 0u; k < ${NW}u; k++) { sq += partials[k]; }
 let coef = ${clip};
 let lr = bitcast<f32>(u.lr);
 ${strideLoop(`${P}u`)} {
