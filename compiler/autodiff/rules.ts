@@ -2,7 +2,7 @@
 // of its inputs from the gradients of its outputs (tinygrad's pm_gradient, as functions).
 import { mul } from '../ir/builder.ts';
 import type { Op, TensorId } from '../ir/graph.ts';
-import type { GradCtx } from './autodiff.ts';
+import type { GradCtx, GradTarget } from './autodiff.ts';
 import { attentionRule } from './rules-attention.ts';
 import { attnDecoderRule } from './rules-decoder.ts';
 import { convLstmRule, convRule, poolRule } from './rules-conv.ts';
@@ -128,8 +128,15 @@ const loss: Rule<'loss'> = (c, op, label) => {
   const dpred = c.target(op.pred);
   const dtarget = op.fn !== 'cross_entropy' && c.needsGrad(op.target) ? c.target(op.target) : null;
   if (!dpred) return;
-  if (dpred.accumulate || dtarget?.accumulate) throw new Error('internal error (autodiff): loss gradients must be the first contribution');
-  c.b.add({ ...op, grad: true, y: dpred.tensor, dy: seeded ? undefined : dy, dtarget: dtarget?.tensor }, `${label}: gradient`);
+  // The loss kernels assign; a later contribution (e.g. `mse(z, x) + 0.1 * mean(z * z)`) goes through a part and an add.
+  const part = (t: GradTarget) => (t.accumulate ? c.b.tensor(`${c.b.get(t.tensor).name}.part`, c.b.get(t.tensor).shape) : t.tensor);
+  const yp = part(dpred), yt = dtarget ? part(dtarget) : undefined;
+  c.b.add({ ...op, grad: true, y: yp, dy: seeded ? undefined : dy, dtarget: yt }, `${label}: gradient`);
+  for (const [t, y] of [[dpred, yp], [dtarget, yt]] as const) {
+    if (t?.accumulate && y !== undefined) {
+      c.b.add({ kind: 'pointwise', fn: 'copy', x: y, y: t.tensor, size: mul(...c.b.get(y).shape), accumulate: true }, `${label}: add gradient`);
+    }
+  }
 };
 
 export const RULES: Rules = {
