@@ -140,6 +140,8 @@ const loss: Rule<'loss'> = (c, op, label) => {
 };
 
 export const RULES: Rules = {
+  // A layout copy for a forward kernel: the consumer's rule differentiates through the original.
+  transpose: () => {},
   matmul, recurrent_seq: recurrentSeq, time_select: timeSelect, time_pool: timePool, repeat, embedding,
   pointwise, softmax, loss, attention_pool: (c, op, label) => attentionPool(c, op, label),
   conv: convRule, pool: poolRule, conv_lstm: convLstmRule, copy2d: copy2dRule, binary: binaryRule, fill: () => {},

@@ -3,7 +3,7 @@ import type { BundleTraining, Dispatch, SizeExpr, UniformField } from '../../run
 import type { Graph, Op, OpNode, Tensor } from '../ir/graph.ts';
 import { attentionPoolKernel } from './kernels/attention-pool.ts';
 import { embeddingKernel } from './kernels/embedding.ts';
-import { colsumKernel, pointwiseKernel } from './kernels/elementwise.ts';
+import { colsumKernel, pointwiseKernel, transposeKernel } from './kernels/elementwise.ts';
 import { lossKernel } from './kernels/loss.ts';
 import { matmulKernel } from './kernels/matmul.ts';
 import { optimizerKernel } from './kernels/optimizer.ts';
@@ -37,6 +37,7 @@ const one = <K extends Op['kind']>(f: (w: KernelWriter, op: Extract<Op, { kind: 
 const GENERATORS: Record<Op['kind'], Generator> = {
   matmul: one(matmulKernel),
   colsum: one(colsumKernel),
+  transpose: one(transposeKernel),
   recurrent_seq: (w, op, _t, o) => {
     const r = op as Extract<Op, { kind: 'recurrent_seq' }>;
     return [recurrentForwardKernel(w, r, chooseSchedule(r, o.maxWorkgroupBytes, o.schedule).schedule)];

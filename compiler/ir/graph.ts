@@ -47,6 +47,12 @@ export interface MatmulOp {
   readonly biasGrad?: TensorId; readonly biasAccumulate?: boolean;
 }
 
+/** y[yOffset + c·rows + r] = x[r·cols + c]: a [rows, cols] parameter transposed into an arena tensor. */
+export interface TransposeOp {
+  readonly kind: 'transpose'; readonly x: TensorId; readonly y: TensorId;
+  readonly rows: number; readonly cols: number; readonly yOffset: number;
+}
+
 /** Column sums: y[n] (=|+=) Σ_m x[m, n] (bias gradients). */
 export interface ColSumOp {
   readonly kind: 'colsum'; readonly x: TensorId; readonly y: TensorId;
@@ -63,6 +69,8 @@ export interface RecurrentSeqOp {
   readonly kind: 'recurrent_seq';
   readonly cell: Cell; readonly hidden: number; readonly dirs: 1 | 2;
   readonly xproj: TensorId; readonly whh: readonly TensorId[]; readonly bhh: readonly TensorId[];
+  /** W_hh of each direction transposed, [D, H, G·H] (a TransposeOp makes it): the forward kernel reads it. */
+  readonly whhT: TensorId;
   readonly lengths?: TensorId; readonly h0?: TensorId; readonly c0?: TensorId; readonly stateIndex: number; readonly stateCount: number;
   readonly y: TensorId; readonly hprev: TensorId; readonly gates: TensorId; readonly cells?: TensorId;
   readonly hN?: TensorId; readonly cN?: TensorId;
@@ -170,7 +178,7 @@ export interface OptimizerOp {
 }
 
 export type Op =
-  | MatmulOp | ColSumOp | RecurrentSeqOp | RecurrentSeqGradOp | TimeSelectOp | TimePoolOp | EmbeddingOp
+  | MatmulOp | TransposeOp | ColSumOp | RecurrentSeqOp | RecurrentSeqGradOp | TimeSelectOp | TimePoolOp | EmbeddingOp
   | PointwiseOp | LossOp | SoftmaxOp | RepeatOp | AttentionPoolOp | OptimizerOp
   | ConvOp | PoolOp | ConvLstmOp | ConvLstmGradOp | Copy2dOp | BinaryOp | BinaryGradOp | FillOp | ReduceOp | LayerNormOp
   | AttentionOp | ShiftTokensOp | AttnDecoderOp | AttnDecoderGradOp;

@@ -24,7 +24,7 @@ const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengt
   'dquery', 'dkeys', 'dvalues', 'dweights', 'delta', 'duPart',
   'wIh', 'wHh', 'bIh', 'bHh', 'wQuery', 'bQuery', 'memory', 'keyProj', 'embedded', 'embTable', 'wOut', 'bOut', 'hc', 'ctx', 'scores',
   'queryProj', 'hprevs', 'tokens', 'stepLogits', 'dhc', 'dembedded', 'dmemory', 'dkeyProj', 'dgi', 'dgh', 'dqp', 'carry', 'dctx',
-  'dq']);
+  'dq', 'whhT']);
 const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
 
 /** Field names of forward ops' outputs, for op kinds writesOf does not list (extensions add theirs here). */
@@ -44,6 +44,7 @@ export function writesOf(op: Op): TensorId[] {
         : op.stage === 'pool_grad' ? defined([op.de, op.dx]) : defined([op.ds, op.du]);
     case 'optimizer': return [];
     case 'loss': return [op.y, ...(op.dtarget === undefined ? [] : [op.dtarget]), ...(op.fusedGrad === undefined ? [] : [op.fusedGrad])];
+    case 'transpose': return [op.y];
     case 'matmul': return op.biasGrad === undefined ? [op.y] : [op.y, op.biasGrad];
     case 'colsum': case 'time_select': case 'repeat': case 'pointwise': return [op.y];
     case 'conv': case 'pool': case 'conv_lstm': case 'conv_lstm_grad': case 'copy2d': case 'binary': case 'binary_grad':

@@ -1,5 +1,5 @@
 // Element-wise kernels (activations and their gradients, dropout, zeroing) and column sums.
-import type { ColSumOp, PointwiseOp } from '../../ir/graph.ts';
+import type { ColSumOp, PointwiseOp, TransposeOp } from '../../ir/graph.ts';
 import { cdiv } from '../../ir/builder.ts';
 import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
 import { type KernelPlan, strideGrid, strideLoop } from './plan.ts';
@@ -49,4 +49,12 @@ var acc = 0.0;
 for (var r = 0u; r < M; r++) { acc += ${w.load(op.x, `${wgslSize(op.xOffset)} + r * ${wgslSize(op.ld)} + c`)}; }
 ${w.store(op.y, 'c', 'acc', op.accumulate)}`;
   return { body, workgroupSize: [64, 1, 1], grid: [cdiv(op.n, 64), 1, 1] };
+}
+
+export function transposeKernel(w: KernelWriter, op: TransposeOp): KernelPlan {
+  const n = op.rows * op.cols;
+  return { workgroupSize: [256, 1, 1], grid: strideGrid(n), body: `${strideLoop(`${n}u`)} {
+  let c = i / ${op.rows}u; let r = i % ${op.rows}u;
+  ${w.store(op.y, `${op.yOffset}u + i`, w.load(op.x, `r * ${op.cols}u + c`))}
+}` };
 }

@@ -90,31 +90,23 @@ ${w.store(op.gates, 'row * S + 3u * H + j', 'hn')}`;
 }
 
 /**
- * The recurrent dot products of unit j: acc[g] = Σ_q W_hh[g·H + j, q] · h[q], for all gates at once.
- * Unrolled over gates (a vector accumulator) and over 4 consecutive q: SwiftShader spilled the former
- * private-array accumulator to memory on every multiply-add.
+ * The recurrent dot products of unit j: acc[g] = Σ_q W_hh[g·H + j, q] · h[q], for all gates at once, read
+ * from the transposed copy (whhT[d, q, g·H + j]) so that neighbouring units (SIMD lanes on SwiftShader,
+ * threads of a warp on a GPU) load neighbouring words; a vector accumulator over the gates and q unrolled
+ * by 4 (SwiftShader spilled the former private-array accumulator to memory on every multiply-add).
  */
-function recurrentDots(op: RecurrentSeqOp, h: (q: string) => string): string {
+function recurrentDots(w: KernelWriter, op: RecurrentSeqOp, h: (q: string) => string): string {
   const G = gatesOf(op), H = op.hidden;
   const vec = G === 1 ? 'f32' : `vec${G}<f32>`;
-  const rows = [...Array(G).keys()].map((g) => `let w${g} = wb + (${g}u * H + j) * H;`).join(' ');
-  const dots = (q: (k: number) => string, hv: string) => {
-    const per = [...Array(G).keys()].map((g) => H % 4 === 0
-      ? `dot(vec4<f32>(${[0, 1, 2, 3].map((k) => `params[w${g} + ${q(k)}]`).join(', ')}), ${hv})`
-      : `params[w${g} + ${q(0)}] * ${hv}`);
-    return G === 1 ? per[0]! : `${vec}(${per.join(', ')})`;
+  const base = `${w.base(op.whhT).base} + d * ${H * G * H}u + j`;
+  const row = (q: string) => {
+    const ws = [...Array(G).keys()].map((g) => `arena[wt + (${q}) * GH + ${g * H}u]`);
+    return G === 1 ? ws[0]! : `${vec}(${ws.join(', ')})`;
   };
-  if (H % 4 === 0) {
-    return `${rows}
-    for (var q = 0u; q < H; q += 4u) {
-      let hv = vec4<f32>(${[0, 1, 2, 3].map((k) => h(`q + ${k}u`)).join(', ')});
-      acc += ${dots((k) => `q + ${k}u`, 'hv')};
-    }`;
-  }
-  return `${rows}
-    for (var q = 0u; q < H; q++) {
-      let hv = ${h('q')};
-      acc += ${dots(() => 'q', 'hv')};
+  const unroll = H % 4 === 0 ? 4 : 1;
+  return `let wt = ${base};
+    for (var q = 0u; q < H; q += ${unroll}u) {
+      ${[...Array(unroll).keys()].map((k) => `acc += ${row(`q + ${k}u`)} * ${h(`q + ${k}u`)};`).join('\n      ')}
     }`;
 }
 
@@ -169,7 +161,7 @@ ${accDecl(op)}
 var hpj = 0.0;
 if (have) {
   hpj = arena[hsrc + j];
-  ${recurrentDots(op, (q) => `arena[hsrc + ${q}]`)}
+  ${recurrentDots(w, op, (q) => `arena[hsrc + ${q}]`)}
 }${forwardCell(w, op, cp, '')}${forwardStores(w, op, y)}`;
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
 }
@@ -206,7 +198,7 @@ for (var s = 0u; s < T; s++) {${stepIndices.replace(/\n/g, '\n  ')}
   // zeroed explicitly: SwiftShader does not re-zero a loop-scoped var without an initializer
   ${accDecl(op)}
   let hpj = hsh[j];
-  ${recurrentDots(op, (q) => `hsh[${q}]`)}${forwardCell(w, op, `let cp = creg${u};`, `creg${u} = c;`).replace(/\n/g, '\n  ')}${forwardStores(w, op, y).replace(/\n/g, '\n  ')}
+  ${recurrentDots(w, op, (q) => `hsh[${q}]`)}${forwardCell(w, op, `let cp = creg${u};`, `creg${u} = c;`).replace(/\n/g, '\n  ')}${forwardStores(w, op, y).replace(/\n/g, '\n  ')}
   hnew${u} = h;
 }`)}
   workgroupBarrier();
