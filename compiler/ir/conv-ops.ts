@@ -47,7 +47,8 @@ export interface PoolOp {
  * ConvLSTM recurrence over time, given the input convolution of every step (`xg` [B, T, 4F, H, W], bias
  * added). Per step: gates = xg + conv(h_{t−1}, wt[:, C:]), i f g o, c = f·c + i·g, h = o·tanh(c).
  * Writes hs [B, T, F, H, W] (zeros at padded steps), and for the backward pass hprev (the state each
- * step started from), the activated gates and the cell states; hN/cN after step lengths[b] − 1.
+ * step started from), the activated gates (may be xg itself, updated in place) and the cell states;
+ * hN/cN after step lengths[b] − 1.
  */
 export interface ConvLstmOp {
   readonly kind: 'conv_lstm';

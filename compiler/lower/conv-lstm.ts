@@ -27,8 +27,9 @@ export function lowerConvLstm(ctx: LowerCtx, n: ConvLstmNode): void {
   const hN = !n.returnSequences ? ctx.define(n.y, `${name}.y`)
     : n.hN !== undefined ? ctx.define(n.hN, `${name}.h_n`) : stream ? b.tensor(`${name}.h_next`, state) : undefined;
   const cN = n.cN !== undefined ? ctx.define(n.cN, `${name}.c_n`) : stream ? b.tensor(`${name}.c_next`, state) : undefined;
+  // The activated gates overwrite xg in place: each thread reads the four pre-activations it then writes.
   b.add({ kind: 'conv_lstm', x, bias, xg, wt, lengths: n.lengths === undefined || stream ? undefined : ctx.tensorOf(n.lengths),
-          h0: hState, c0: cState, hs, hprev: b.tensor(`${name}.hprev`, seq), gates: b.tensor(`${name}.gates`, [batch, time, 4 * F, H, W]),
+          h0: hState, c0: cState, hs, hprev: b.tensor(`${name}.hprev`, seq), gates: xg,
           cells: b.tensor(`${name}.cells`, seq), hN, cN, batch, time, channels: C, filters: F, height: H, width: W, k },
         `${name} conv_lstm recurrence`);
   if (!n.returnSequences && n.hN !== undefined && hN !== undefined) {
