@@ -40,11 +40,13 @@ const GENERATORS: Record<Op['kind'], Generator> = {
   transpose: one(transposeKernel),
   recurrent_seq: (w, op, _t, o) => {
     const r = op as Extract<Op, { kind: 'recurrent_seq' }>;
-    return [recurrentForwardKernel(w, r, chooseSchedule(r, o.maxWorkgroupBytes, o.schedule).schedule)];
+    const c = chooseSchedule(r, o.maxWorkgroupBytes, o.schedule);
+    return [recurrentForwardKernel(w, r, c.schedule, c.slice)];
   },
   recurrent_seq_grad: (w, op, _t, o) => {
     const g = op as Extract<Op, { kind: 'recurrent_seq_grad' }>;
-    return [recurrentBackwardKernel(w, g, chooseSchedule(g.fwd, o.maxWorkgroupBytes, o.schedule).schedule)];
+    const c = chooseSchedule(g.fwd, o.maxWorkgroupBytes, o.schedule);
+    return [recurrentBackwardKernel(w, g, c.schedule, c.slice)];
   },
   time_select: one(timeSelectKernel),
   time_pool: one(timePoolKernel),

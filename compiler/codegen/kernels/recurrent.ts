@@ -19,32 +19,44 @@ const savedWidth = (op: RecurrentSeqOp) => (op.cell === 'lstm' || op.cell === 'g
 const persistentThreads = (H: number) => Math.min(256, Math.ceil(H / 32) * 32);
 
 /**
- * The schedule for a layer: persistent when its workgroup memory (the backward pass keeps G·H gate
- * gradients) fits the limit, unless one is forced. Returns the choice and the reason recorded in the bundle.
+ * The schedule for a layer: persistent when its workgroup memory fits the limit, unless one is forced.
+ * A persistent workgroup carries a slice of `slice` sequences (4, 2 or 1, the most that fit): each weight
+ * it loads then feeds `slice` multiply-adds. The backward pass keeps slice·G·H gate gradients in
+ * workgroup memory, the forward pass slice·H states. Returns the choice and the reason for the bundle.
  */
 export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, forced?: RecurrentSchedule):
-  { schedule: RecurrentSchedule; reason: string } {
-  const bytes = 4 * gatesOf(op) * op.hidden;
-  if (forced === 'per_step') return { schedule: 'per_step', reason: 'forced by the compile options' };
-  if (bytes > maxWorkgroupBytes) {
-    return { schedule: 'per_step', reason: `the persistent kernel needs ${bytes} bytes of workgroup memory, over the limit ${maxWorkgroupBytes}` };
+  { schedule: RecurrentSchedule; slice: number; reason: string } {
+  const bytes = (slice: number) => 4 * slice * gatesOf(op) * op.hidden;
+  const slice = [4, 2, 1].find((n) => bytes(n) <= maxWorkgroupBytes) ?? 0;
+  if (forced === 'per_step') return { schedule: 'per_step', slice: 1, reason: 'forced by the compile options' };
+  if (slice === 0) {
+    return { schedule: 'per_step', slice: 1, reason: `the persistent kernel needs ${bytes(1)} bytes of workgroup memory, over the limit ${maxWorkgroupBytes}` };
   }
-  if (forced === 'persistent') return { schedule: 'persistent', reason: 'forced by the compile options' };
-  return { schedule: 'persistent', reason: `state fits in workgroup memory (${bytes} of ${maxWorkgroupBytes} bytes): 1 dispatch per sequence instead of one per step` };
+  if (forced === 'persistent') return { schedule: 'persistent', slice, reason: `forced by the compile options (${slice} sequences per workgroup)` };
+  return { schedule: 'persistent', slice, reason: `state fits in workgroup memory (${bytes(slice)} of ${maxWorkgroupBytes} bytes for ${slice} sequences per workgroup): 1 dispatch per pass instead of one per step` };
 }
 
-/** Names every variant shares: sizes, this sequence's length and the weight bases of direction d. */
-function header(w: KernelWriter, op: RecurrentSeqOp): string {
+/** Sizes and the weight bases of direction d. */
+function sizes(w: KernelWriter, op: RecurrentSeqOp): string {
   const G = gatesOf(op);
-  const len = op.lengths === undefined ? 'T' : `u32(clamp(${w.load(op.lengths, 'b')}, 0, i32(T)))`;
   const wb = op.whh.map((t) => w.base(t).base), bb = op.bhh.map((t) => w.base(t).base);
   return `
 let H = ${op.hidden}u; let GH = ${G * op.hidden}u; let DH = ${op.dirs * op.hidden}u; let S = ${savedWidth(op)}u;
 let B = ${wgslSize(op.batch)}; let T = ${wgslSize(op.time)};
-let len = ${len};
 let wb = ${op.dirs === 2 ? `select(${wb[0]}, ${wb[1]}, d == 1u)` : wb[0]};
-let bb = ${op.dirs === 2 ? `select(${bb[0]}, ${bb[1]}, d == 1u)` : bb[0]};
-let state = ((${op.stateIndex}u + d) * B + b) * H;   // h0/hN/c0/cN [L·D, B, H]`;
+let bb = ${op.dirs === 2 ? `select(${bb[0]}, ${bb[1]}, d == 1u)` : bb[0]};`;
+}
+
+/** The length of sequence `b` (T without lengths), clamped to [0, T]. */
+const lengthOf = (w: KernelWriter, op: RecurrentSeqOp, b: string) =>
+  (op.lengths === undefined ? 'T' : `u32(clamp(${w.load(op.lengths, b)}, 0, i32(T)))`);
+const STATE = 'let state = ((${i}u + d) * B + b) * H;   // h0/hN/c0/cN [L·D, B, H]';
+
+/** Names every per-thread variant shares: sizes, this sequence's length and its state base. */
+function header(w: KernelWriter, op: RecurrentSeqOp): string {
+  return `${sizes(w, op)}
+let len = ${lengthOf(w, op, 'b')};
+${STATE.replace('${i}', String(op.stateIndex))}`;
 }
 
 /** Per step s: whether it is a real step, its time index t, and the row bases of the saved tensors. */
@@ -131,9 +143,9 @@ ${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j',
 ${op.select === undefined ? '' : `if (t == ${selectedStep(op)}) { ${w.store(op.select.y, 'b * DH + d * H + j', 'h')} }`}`;
 }
 
-export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step'): KernelPlan {
+export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step', slice = 1): KernelPlan {
   w.helper('sigmoid', 'tanh_');
-  return schedule === 'persistent' ? persistentForward(w, op) : perStepForward(w, op);
+  return schedule === 'persistent' ? persistentForward(w, op, slice) : perStepForward(w, op);
 }
 
 function perStepForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
@@ -179,33 +191,58 @@ function eachUnit(U: number, P: number, body: (u: number) => string): string {
   }`).join('\n  ');
 }
 
-function persistentForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
-  const H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
+function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number): KernelPlan {
+  const H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P), G = gatesOf(op);
   const y = w.base(op.y, true).base;
-  w.workgroupArray('hsh', 'f32', H);
-  const regs = [...Array(U).keys()].map((u) => `var creg${u} = 0.0; var hnew${u} = 0.0;`).join(' ');
+  w.workgroupArray('hsh', 'f32', slice * H);
+  const seqs = [...Array(slice).keys()];
+  const vec = G === 1 ? 'f32' : `vec${G}<f32>`;
+  const zero = G === 1 ? '0.0' : `${vec}()`;
+  const wt = `${w.base(op.whhT).base} + d * ${H * G * H}u + j`;
+  const wrow = (q: string) => (G === 1 ? `arena[wt + (${q}) * GH]`
+    : `${vec}(${[...Array(G).keys()].map((g) => `arena[wt + (${q}) * GH + ${g * H}u]`).join(', ')})`);
+  const unroll = H % 4 === 0 ? 4 : 1;
+  // Sequence m of the slice: its own b, length, state base and step indices, shadowing the outer names.
+  const seq = (m: number, body: string) => `{
+  let b = b0 + ${m}u; let len = len${m};
+  ${STATE.replace('${i}', String(op.stateIndex))}${stepIndices.replace(/\n/g, '\n  ')}
+  if (b < B) {
+    ${body.replace(/\n/g, '\n    ')}
+  }
+}`;
+  const regs = [...Array(U).keys()].flatMap((u) => seqs.map((m) => `var creg${u}_${m} = 0.0; var hnew${u}_${m} = 0.0;`)).join('\n');
   const body = `
-let b = wid.x; let d = wid.y;${header(w, op)}
+let d = wid.y;${sizes(w, op)}
+let b0 = wid.x * ${slice}u;
+${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B - 1u)`)}, b0 + ${m}u < B);`).join('\n')}
 ${regs}
-${eachUnit(U, P, (u) => `hsh[j] = ${op.h0 === undefined ? '0.0' : w.load(op.h0, 'state + j')};
-creg${u} = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};`)}
+${eachUnit(U, P, (u) => seqs.map((m) => `{
+  let b = min(b0 + ${m}u, B - 1u);
+  ${STATE.replace('${i}', String(op.stateIndex))}
+  hsh[${m * H}u + j] = ${op.h0 === undefined ? '0.0' : w.load(op.h0, 'state + j')};
+  creg${u}_${m} = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};
+}`).join('\n'))}
 workgroupBarrier();
-for (var s = 0u; s < T; s++) {${stepIndices.replace(/\n/g, '\n  ')}
-  ${eachUnit(U, P, (u) => `if (!valid) {
+for (var s = 0u; s < T; s++) {
+  ${eachUnit(U, P, (u) => `${seqs.map((m) => `var acc${m} = ${zero};`).join(' ')}
+let wt = ${wt};
+for (var q = 0u; q < H; q += ${unroll}u) {
+  ${[...Array(unroll).keys()].map((k) => `let w${k} = ${wrow(`q + ${k}u`)};`).join(' ')}
+  ${seqs.map((m) => [...Array(unroll).keys()].map((k) => `acc${m} += w${k} * hsh[${m * H}u + q + ${k}u];`).join(' ')).join('\n  ')}
+}
+${seqs.map((m) => seq(m, `if (!valid) {
   arena[${y} + ybase + j] = 0.0;
   ${w.store(op.hprev, 'row * H + j', '0.0')}
 } else {
-  // zeroed explicitly: SwiftShader does not re-zero a loop-scoped var without an initializer
-  ${accDecl(op)}
-  let hpj = hsh[j];
-  ${recurrentDots(w, op, (q) => `hsh[${q}]`)}${forwardCell(w, op, `let cp = creg${u};`, `creg${u} = c;`).replace(/\n/g, '\n  ')}${forwardStores(w, op, y).replace(/\n/g, '\n  ')}
-  hnew${u} = h;
-}`)}
+  let acc = acc${m};
+  let hpj = hsh[${m * H}u + j];${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`)}${forwardStores(w, op, y)}
+  hnew${u}_${m} = h;
+}`)).join('\n')}`)}
   workgroupBarrier();
-  ${eachUnit(U, P, (u) => `if (valid) { hsh[j] = hnew${u}; }`)}
+  ${eachUnit(U, P, (u) => seqs.map((m) => `if (s < len${m}) { hsh[${m * H}u + j] = hnew${u}_${m}; }`).join('\n'))}
   workgroupBarrier();
 }`;
-  return { body, workgroupSize: [P, 1, 1], grid: [op.batch, op.dirs, 1] };
+  return { body, workgroupSize: [P, 1, 1], grid: [cdiv(op.batch, slice), op.dirs, 1] };
 }
 
 /**
@@ -264,9 +301,9 @@ function recurrentGradSum(op: RecurrentSeqOp, dg: (r: string) => string): string
   }`;
 }
 
-export function recurrentBackwardKernel(w: KernelWriter, g: RecurrentSeqGradOp, schedule: RecurrentSchedule = 'per_step'): KernelPlan {
+export function recurrentBackwardKernel(w: KernelWriter, g: RecurrentSeqGradOp, schedule: RecurrentSchedule = 'per_step', slice = 1): KernelPlan {
   w.helper('tanh_');
-  return schedule === 'persistent' ? persistentBackward(w, g) : perStepBackward(w, g);
+  return schedule === 'persistent' ? persistentBackward(w, g, slice) : perStepBackward(w, g);
 }
 
 /** Pieces both backward schedules share. */
@@ -311,44 +348,65 @@ if (lastStep) {
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
 }
 
-function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp): KernelPlan {
+function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp, slice: number): KernelPlan {
   const op = g.fwd, H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
   const { G, write, zero, dy, dhN, prevC, selected } = backwardParts(w, g);
-  w.workgroupArray('dgsh', 'f32', G * H);
+  w.workgroupArray('dgsh', 'f32', slice * G * H);
   const gates = [...Array(G).keys()];
+  const seqs = [...Array(slice).keys()];
   // Each emitted gate gradient also goes to a register, published to workgroup memory after the step.
-  const emitFor = (u: number) => (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgn${u}_${k} = ${dh || dx};`;
-  const recurrentSum = recurrentGradSum(op, (r) => `dgsh[${r}]`);
-  const regs = [...Array(U).keys()].map((u) => `var carry${u} = 0.0; ${gates.map((k) => `var dgn${u}_${k} = 0.0;`).join(' ')}`).join('\n');
+  const emitFor = (u: number, m: number) => (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgn${u}_${m}_${k} = ${dh || dx};`;
+  const unroll = (G * H) % 4 === 0 ? 4 : 1;
+  // Σ_r dgsh[m, r] · W_hh[r, j] for every sequence m of the slice: each weight loaded once.
+  const sums = `${seqs.map((m) => `var rs${m} = 0.0;`).join(' ')}
+for (var r = 0u; r < GH; r += ${unroll}u) {
+  ${[...Array(unroll).keys()].map((k) => `let w${k} = params[wb + (r + ${k}u) * H + j];`).join(' ')}
+  ${seqs.map((m) => [...Array(unroll).keys()].map((k) => `rs${m} += dgsh[${m * G * H}u + r + ${k}u] * w${k};`).join(' ')).join('\n  ')}
+}`;
+  const seq = (m: number, body: string) => `{
+  let b = b0 + ${m}u; let len = len${m};
+  ${STATE.replace('${i}', String(op.stateIndex))}${stepIndices.replace(/\n/g, '\n  ')}
+  let lastStep = s == len - 1u;   // the first step of the backward sweep
+  if (b < B) {
+    ${body.replace(/\n/g, '\n    ')}
+  }
+}`;
+  const regs = [...Array(U).keys()].flatMap((u) => seqs.map((m) => `var carry${u}_${m} = 0.0; ${gates.map((k) => `var dgn${u}_${m}_${k} = 0.0;`).join(' ')}`)).join('\n');
   const body = `
-let b = wid.x; let d = wid.y;${header(w, op)}
+let d = wid.y;${sizes(w, op)}
+let b0 = wid.x * ${slice}u;
+${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B - 1u)`)}, b0 + ${m}u < B);`).join('\n')}
 ${regs}
 for (var q = 0u; q < T; q++) {
-  let s = T - 1u - q;${stepIndices.replace(/\n/g, '\n  ')}
-  let lastStep = s == len - 1u;   // the first step of the backward sweep
-  ${eachUnit(U, P, (u) => `if (!valid) {
-  ${zero.replace(/\n/g, '\n  ')}
+  let s = T - 1u - q;
+  ${eachUnit(U, P, (u) => `${sums}
+${seqs.map((m) => seq(m, `if (!valid) {
+  ${zero}
 } else {
-  var dh = ${dy};${selected.replace(/\n/g, '\n  ')}
+  var dh = ${dy};${selected}
   if (lastStep) {
     dh += ${dhN};
   } else {
-    ${recurrentSum}
-    ${op.cell === 'gru' ? `dh += carry${u};` : ''}
-  }${backwardCell(w, g, `carry${u}`, (v) => `carry${u} = ${v};`, prevC, emitFor(u)).replace(/\n/g, '\n  ')}
-}`)}
+    dh += rs${m};
+    ${op.cell === 'gru' ? `dh += carry${u}_${m};` : ''}
+  }${backwardCell(w, g, `carry${u}_${m}`, (v) => `carry${u}_${m} = ${v};`, prevC, emitFor(u, m))}
+}`)).join('\n')}`)}
   workgroupBarrier();
-  ${eachUnit(U, P, (u) => `if (valid) { ${gates.map((k) => `dgsh[${k}u * H + j] = dgn${u}_${k};`).join(' ')} }`)}
+  ${eachUnit(U, P, (u) => seqs.map((m) => `if (s < len${m}) { ${gates.map((k) => `dgsh[${m * G * H + k * H}u + j] = dgn${u}_${m}_${k};`).join(' ')} }`).join('\n'))}
   workgroupBarrier();
 }
 ${g.dh0 === undefined ? '' : `// dh0: the recurrent path out of the sweep's last step (plus GRU's direct path)
-${eachUnit(U, P, (u) => `var dh = 0.0;
-if (len > 0u) {
-  ${recurrentSum}
-  ${op.cell === 'gru' ? `dh += carry${u};` : ''}
-}
-${w.store(g.dh0!, 'state + j', 'dh')}`)}`}`;
-  return { body, workgroupSize: [P, 1, 1], grid: [op.batch, op.dirs, 1] };
+${eachUnit(U, P, (u) => `${sums}
+${seqs.map((m) => `{
+  let b = b0 + ${m}u;
+  ${STATE.replace('${i}', String(op.stateIndex))}
+  if (b < B) {
+    var dh = select(0.0, rs${m}, len${m} > 0u);
+    ${op.cell === 'gru' ? `dh += carry${u}_${m};` : ''}
+    ${w.store(g.dh0!, 'state + j', 'dh')}
+  }
+}`).join('\n')}`)}`}`;
+  return { body, workgroupSize: [P, 1, 1], grid: [cdiv(op.batch, slice), op.dirs, 1] };
 }
 
 /** per_step only: after the sweep, dh0 = the recurrent path out of the first step (plus GRU's direct path). */
