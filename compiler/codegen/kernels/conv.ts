@@ -1,14 +1,18 @@
-// The convolution family as implicit GEMM, no workgroup memory (see matmul.ts for why):
-//   forward: a thread per output position and block of FB filters, so each input load feeds FB products;
-//   dx:      a thread per input element gathers the outputs whose windows cover it (no atomics);
-//   dw:      a thread per weight element (and per filter for the bias) sums over frames and positions.
+// The convolution family as implicit GEMM, no workgroup memory (see matmul.ts for why). Each thread
+// keeps an unrolled register tile of explicit vec4s (SwiftShader spills loops over private arrays):
+//   forward: 4 filters × 4 adjacent output columns, so a tap costs 4 weight and 4 input loads for 16 products;
+//   dx:      4 adjacent input columns of one channel gather from the outputs whose windows cover them (no atomics);
+//   dw:      4 filters × 4 input channels of one tap, summed over frames and positions (and a thread per
+//            filter for the bias).
 import type { ConvOp } from '../../ir/conv-ops.ts';
-import { mul } from '../../ir/builder.ts';
+import { add, mul } from '../../ir/builder.ts';
 import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
 import { frameIndex } from './frame-index.ts';
 import { type KernelPlan, strideGrid, strideLoop } from './plan.ts';
 
-const FB = 4;
+const LANES = [0, 1, 2, 3];
+const L = ['x', 'y', 'z', 'w'];
+const vec = (f: (i: number) => string) => `vec4<f32>(${LANES.map(f).join(', ')})`;
 
 function dims(op: ConvOp): string {
   return `let N = ${wgslSize(op.frames)}; let H = ${wgslSize(op.height)}; let W = ${wgslSize(op.width)};
@@ -16,23 +20,10 @@ let Ho = ${wgslSize(op.outHeight)}; let Wo = ${wgslSize(op.outWidth)};
 let C = ${op.cin}u; let F = ${op.cout}u; let KH = ${op.kh}u; let KW = ${op.kw}u; let S = ${op.stride}u;`;
 }
 
-/** Index of weight element (f, input channel c of x's view, p, q). */
-const wIndex = (op: ConvOp, f: string, c: string) => `((${f} * ${op.wcin}u + ${op.wcOffset}u + ${c}) * KH + p) * KW + q`;
+/** Index of weight element (filter f, input channel c of x's view, tap p, q). */
+const wIndex = (op: ConvOp, f: string, c: string, p = 'p', q = 'q') => `(((${f}) * ${op.wcin}u + ${op.wcOffset}u + (${c})) * KH + ${p}) * KW + ${q}`;
 const xIdx = (op: ConvOp, c: string, r: string, col: string) => frameIndex(op.layout, 'C', 'H', 'W', 'n', c, r, col);
 const yIdx = (op: ConvOp, f: string, oi: string, oj: string) => frameIndex(op.layout, 'F', 'Ho', 'Wo', 'n', f, oi, oj);
-
-/** Loops over the kernel taps (p, q) that land inside the input for output (oi, oj); defines r, col. */
-const taps = (op: ConvOp, body: string) => `for (var p = 0u; p < KH; p++) {
-    let ri = i32(oi * S + p) - ${op.padH};
-    if (ri < 0 || ri >= i32(H)) { continue; }
-    let r = u32(ri);
-    for (var q = 0u; q < KW; q++) {
-      let ci = i32(oj * S + q) - ${op.padW};
-      if (ci < 0 || ci >= i32(W)) { continue; }
-      let col = u32(ci);
-      ${body}
-    }
-  }`;
 
 export function convKernel(w: KernelWriter, op: ConvOp): KernelPlan {
   switch (op.stage) {
@@ -43,61 +34,82 @@ export function convKernel(w: KernelWriter, op: ConvOp): KernelPlan {
 }
 
 function convForward(w: KernelWriter, op: ConvOp): KernelPlan {
-  const fb = Math.min(FB, op.cout), nfb = Math.ceil(op.cout / fb);
-  const items = mul(op.frames, op.outHeight, op.outWidth, nfb);
-  const bias = op.bias === undefined ? '' : ` + ${w.load(op.bias, 'f')}`;
+  const nfb = Math.ceil(op.cout / 4);
+  const wob: SizeExprLike = typeof op.outWidth === 'number' ? Math.ceil(op.outWidth / 4) : ['cdiv', op.outWidth, 4];
+  const items = mul(op.frames, op.outHeight, wob, nfb);
+  const fl = (k: number) => `min(f0 + ${k}u, F - 1u)`;
+  // Input column of output column oj0 + j at tap q; zero outside the input.
+  const xload = (j: number) => `select(0.0, ${w.load(op.x, xIdx(op, 'c', 'r', `u32(clamp(cq + ${j * op.stride}, 0, i32(W) - 1))`))}, ` +
+    `cq + ${j * op.stride} >= 0 && cq + ${j * op.stride} < i32(W))`;
+  const stores = LANES.map((j) => `if (oj0 + ${j}u < Wo) {
+    ${LANES.map((k) => `if (f0 + ${k}u < F) { ${w.store(op.y, yIdx(op, `f0 + ${k}u`, 'oi', `oj0 + ${j}u`),
+      actExpr(w, op.act, `(acc${j}.${L[k]}${op.bias === undefined ? '' : ` + ${w.load(op.bias, `f0 + ${k}u`)}`})`), op.accumulate)} }`).join('\n    ')}
+  }`).join('\n  ');
   const body = `${dims(op)}
-let items = N * Ho * Wo * ${nfb}u;
+let WOB = (Wo + 3u) / 4u;
+let items = N * Ho * WOB * ${nfb}u;
 ${strideLoop('items')} {
-  let oj = i % Wo; let oi = (i / Wo) % Ho; let rest = i / (Wo * Ho);
-  let f0 = (rest % ${nfb}u) * ${fb}u; let n = rest / ${nfb}u;
-  var acc = array<f32, ${fb}>();
+  let oj0 = (i % WOB) * 4u; let oi = (i / WOB) % Ho; let rest = i / (WOB * Ho);
+  let f0 = (rest % ${nfb}u) * 4u; let n = rest / ${nfb}u;
+  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
   for (var c = 0u; c < C; c++) {
-    ${taps(op, `let xv = ${w.load(op.x, xIdx(op, 'c', 'r', 'col'))};
-      for (var k = 0u; k < ${fb}u; k++) { let f = min(f0 + k, F - 1u); acc[k] += ${w.load(op.wt, wIndex(op, 'f', 'c'))} * xv; }`)}
+    for (var p = 0u; p < KH; p++) {
+      let ri = i32(oi * S + p) - ${op.padH};
+      if (ri < 0 || ri >= i32(H)) { continue; }
+      let r = u32(ri);
+      for (var q = 0u; q < KW; q++) {
+        let wv = ${vec((k) => w.load(op.wt, wIndex(op, fl(k), 'c')))};
+        let cq = i32(oj0 * S + q) - ${op.padW};
+        ${LANES.map((j) => `acc${j} += wv * ${xload(j)};`).join('\n        ')}
+      }
+    }
   }
-  for (var k = 0u; k < ${fb}u; k++) {
-    let f = f0 + k;
-    if (f >= F) { break; }
-    ${w.store(op.y, yIdx(op, 'f', 'oi', 'oj'), actExpr(w, op.act, `(acc[k]${bias})`), op.accumulate)}
-  }
+  ${stores}
 }`;
   return { body, workgroupSize: [256, 1, 1], grid: strideGrid(items) };
 }
 
+type SizeExprLike = Parameters<typeof mul>[0];
+
 function convDx(w: KernelWriter, op: ConvOp): KernelPlan {
-  const items = mul(op.frames, op.height, op.width, op.cin);
-  // Output (oi, oj) sees input row r through tap p when oi·S + p − pad = r.
+  const wb: SizeExprLike = typeof op.width === 'number' ? Math.ceil(op.width / 4) : ['cdiv', op.width, 4];
+  const items = mul(op.frames, op.height, wb, op.cin);
+  // Output column of input column col0 + j at tap q (valid when it lands on the stride grid inside the output).
+  const cond = (j: number) => `cq + ${j} >= 0 && (cq + ${j}) % i32(S) == 0 && (cq + ${j}) / i32(S) < i32(Wo)`;
+  const dyload = (j: number) => `select(0.0, ${w.load(op.dy!, yIdx(op, 'f', 'oi', `u32(clamp((cq + ${j}) / i32(S), 0, i32(Wo) - 1))`))}, ${cond(j)})`;
   const body = `${dims(op)}
-let items = N * H * W * C;
+let WB = (W + 3u) / 4u;
+let items = N * H * WB * C;
 ${strideLoop('items')} {
   ${op.layout === 'nchw'
-    ? 'let col = i % W; let r = (i / W) % H; let c = (i / (W * H)) % C; let n = i / (W * H * C);'
-    : 'let c = i % C; let col = (i / C) % W; let r = 0u; let n = i / (C * W);'}
-  var acc = 0.0;
+    ? 'let col0 = (i % WB) * 4u; let r = (i / WB) % H; let c = (i / (WB * H)) % C; let n = i / (WB * H * C);'
+    : 'let c = i % C; let col0 = ((i / C) % WB) * 4u; let r = 0u; let n = i / (C * WB);'}
+  var acc = vec4<f32>();
   for (var p = 0u; p < KH; p++) {
     let ri = i32(r) + ${op.padH} - i32(p);
     if (ri < 0 || ri % i32(S) != 0) { continue; }
     let oi = u32(ri) / S;
     if (oi >= Ho) { continue; }
     for (var q = 0u; q < KW; q++) {
-      let ci = i32(col) + ${op.padW} - i32(q);
-      if (ci < 0 || ci % i32(S) != 0) { continue; }
-      let oj = u32(ci) / S;
-      if (oj >= Wo) { continue; }
-      for (var f = 0u; f < F; f++) { acc += ${w.load(op.dy!, yIdx(op, 'f', 'oi', 'oj'))} * ${w.load(op.wt, wIndex(op, 'f', 'c'))}; }
+      let cq = i32(col0) + ${op.padW} - i32(q);
+      for (var f = 0u; f < F; f++) {
+        acc += ${w.load(op.wt, wIndex(op, 'f', 'c'))} * ${vec(dyload)};
+      }
     }
   }
-  ${w.store(op.dx!, xIdx(op, 'c', 'r', 'col'), 'acc', op.accumulate)}
+  ${LANES.map((j) => `if (col0 + ${j}u < W) { ${w.store(op.dx!, xIdx(op, 'c', 'r', `col0 + ${j}u`), `acc.${L[j]}`, op.accumulate)} }`).join('\n  ')}
 }`;
   return { body, workgroupSize: [256, 1, 1], grid: strideGrid(items) };
 }
 
 function convDw(w: KernelWriter, op: ConvOp): KernelPlan {
-  const C2 = op.cin2 ?? 0, CT = op.cin + C2;
-  const nW = op.cout * CT * op.kh * op.kw;
-  const items = nW + (op.dbias === undefined ? 0 : op.cout);
-  const sumOver = (load: string) => `for (var n = 0u; n < N; n++) {
+  const C2 = op.cin2 ?? 0;
+  const nfb = Math.ceil(op.cout / 4), cb1 = Math.ceil(op.cin / 4), cb2 = Math.ceil(C2 / 4);
+  const nW = nfb * (cb1 + cb2) * op.kh * op.kw;
+  const items = add(nW, op.dbias === undefined ? 0 : op.cout);
+  const fl = (k: number) => `min(f0 + ${k}u, F - 1u)`;
+  /** The sum over frames and positions for channels c0..c0+3 of `t` (channels `cn`), into acc0..acc3 (lane = channel). */
+  const sumOver = (t: number, cn: string) => `for (var n = 0u; n < N; n++) {
       for (var oi = 0u; oi < Ho; oi++) {
         let ri = i32(oi * S + p) - ${op.padH};
         if (ri < 0 || ri >= i32(H)) { continue; }
@@ -106,13 +118,15 @@ function convDw(w: KernelWriter, op: ConvOp): KernelPlan {
           let ci = i32(oj * S + q) - ${op.padW};
           if (ci < 0 || ci >= i32(W)) { continue; }
           let col = u32(ci);
-          acc += ${w.load(op.dy!, yIdx(op, 'f', 'oi', 'oj'))} * ${load};
+          let xv = ${vec((k) => w.load(t, frameIndex(op.layout, cn, 'H', 'W', 'n', `min(c0 + ${k}u, ${cn} - 1u)`, 'r', 'col')))};
+          let dv = ${vec((k) => w.load(op.dy!, yIdx(op, fl(k), 'oi', 'oj')))};
+          acc0 += dv.x * xv; acc1 += dv.y * xv; acc2 += dv.z * xv; acc3 += dv.w * xv;
         }
       }
     }`;
-  const second = op.x2 === undefined ? '' : ` else {
-    ${sumOver(w.load(op.x2, frameIndex(op.layout, `${C2}u`, 'H', 'W', 'n', 'c - C', 'r', 'col')))}
-  }`;
+  const store = (cn: string, offset: string) => LANES.map((k) => `if (f0 + ${k}u < F) {
+    ${LANES.map((j) => `if (c0 + ${j}u < ${cn}) { ${w.store(op.dwt!, wIndex(op, `f0 + ${k}u`, `${offset}c0 + ${j}u`), `acc${k}.${L[j]}`, op.accumulate)} }`).join(' ')}
+  }`).join('\n  ');
   const bias = op.dbias === undefined ? '' : `
   if (i >= ${nW}u) {
     let f = i - ${nW}u;
@@ -125,14 +139,20 @@ function convDw(w: KernelWriter, op: ConvOp): KernelPlan {
     ${w.store(op.dbias, 'f', 'acc', op.accumulateBias ?? false)}
     continue;
   }`;
+  const second = op.x2 === undefined ? '' : ` else {
+    let c0 = (cb - ${cb1}u) * 4u;
+    ${sumOver(op.x2, `${C2}u`)}
+    ${store(`${C2}u`, 'C + ')}
+  }`;
   const body = `${dims(op)}
-${strideLoop(`${items}u`)} {${bias}
-  let q = i % KW; let p = (i / KW) % KH; let c = (i / (KW * KH)) % ${CT}u; let f = i / (KW * KH * ${CT}u);
-  var acc = 0.0;
-  if (c < C) {
-    ${sumOver(w.load(op.x, xIdx(op, 'c', 'r', 'col')))}
+${strideLoop(`${wgslSize(items)}`)} {${bias}
+  let q = i % KW; let p = (i / KW) % KH; let cb = (i / (KW * KH)) % ${cb1 + cb2}u; let f0 = (i / (KW * KH * ${cb1 + cb2}u)) * 4u;
+  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
+  if (cb < ${cb1}u) {
+    let c0 = cb * 4u;
+    ${sumOver(op.x, 'C')}
+    ${store('C', '')}
   }${second}
-  ${w.store(op.dwt!, wIndex(op, 'f', 'c'), 'acc', op.accumulate)}
 }`;
   return { body, workgroupSize: [256, 1, 1], grid: strideGrid(items) };
 }
