@@ -4,19 +4,28 @@ import { type Bundle, evalSize, type Program } from '../../runtime/bundle.ts';
 
 export interface MemoryFigures { readonly arenaBytes: number; readonly paramBytes: number; readonly optimizerBytes: number }
 
-/** Dispatches one run of a program records (a looped dispatch counts once per step). */
+/** Dispatches one run of a program records (a looped dispatch counts once per step, for each dispatch of its body). */
 export function dispatchCount(p: Program, dims: Readonly<Record<string, number>>): number {
-  return p.dispatches.reduce((n, d) => n + (d.loop ? evalSize(d.loop.count, dims) : 1), 0);
+  let n = 0;
+  for (let i = 0; i < p.dispatches.length; i++) {
+    const loop = p.dispatches[i]!.loop;
+    if (!loop) { n++; continue; }
+    n += (loop.body ?? 1) * evalSize(loop.count, dims);
+    i += (loop.body ?? 1) - 1;
+  }
+  return n;
 }
 
 /** The dispatch count as a formula of the looped dimension (e.g. "8 + 4·time"). */
 export function dispatchFormula(p: Program): string {
   let fixed = 0;
   const loops = new Map<string, number>();
-  for (const d of p.dispatches) {
-    if (!d.loop) { fixed++; continue; }
-    const key = JSON.stringify(d.loop.count).replace(/"/g, '');
-    loops.set(key, (loops.get(key) ?? 0) + 1);
+  for (let i = 0; i < p.dispatches.length; i++) {
+    const loop = p.dispatches[i]!.loop;
+    if (!loop) { fixed++; continue; }
+    const key = JSON.stringify(loop.count).replace(/"/g, '');
+    loops.set(key, (loops.get(key) ?? 0) + (loop.body ?? 1));
+    i += (loop.body ?? 1) - 1;
   }
   return [String(fixed), ...[...loops].map(([k, n]) => `${n}·${k}`)].join(' + ');
 }
