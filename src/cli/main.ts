@@ -8,12 +8,14 @@ import { checkCommand } from './check.ts';
 import { runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
 import { compileCommand } from './compile.ts';
+import { trainCommand } from './train.ts';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
   compileCommand,
   runCommand,
   smokeCommand,
+  trainCommand,
 ];
 
 const defaultIo: CliIo = {

@@ -1,0 +1,142 @@
+// The data mapping (spec/data.md): where examples come from and how each model input is made from them.
+// A spec is JSON, usually a `*.data.json` file beside the data; parseDataSpec checks it and says which
+// field is wrong.
+
+export type Source =
+  | { readonly file: string }                      // .csv or .jsonl, relative to the spec file
+  | { readonly package: string }                   // a file inside an installed npm package: "vega-datasets/data/co2-concentration.csv"
+  | { readonly dataset: string; readonly limit?: number }          // a reader of an npm data package (src/data/datasets/)
+  | { readonly generator: string; readonly count: number; readonly seed?: number };  // src/data/generators/
+
+export type InputMap =
+  | { readonly kind: 'float'; readonly columns?: readonly string[]; readonly field?: string; readonly steps?: readonly [number, number]; readonly normalize: boolean }
+  | { readonly kind: 'label'; readonly column: string; readonly classes?: readonly string[] }
+  | { readonly kind: 'text'; readonly column: string; readonly tokenize: 'chars' | 'words'; readonly lowercase: boolean;
+      readonly maxLength?: number; readonly specials?: readonly string[]; readonly eos: boolean; readonly vocabSize?: number }
+  | { readonly kind: 'lengths'; readonly of: string };
+
+export interface MetricSpec {
+  readonly kind: 'accuracy' | 'mae';
+  /** The model output compared with the target. */
+  readonly output: string;
+  /** The model input holding the truth. */
+  readonly target: string;
+  /** Binary accuracy: an output above this is class 1 (default 0.5). */
+  readonly threshold?: number;
+  /** Per-step accuracy counts only steps below this lengths input. */
+  readonly lengths?: string;
+}
+
+export interface DataSpec {
+  readonly source: Source;
+  readonly format?: 'csv' | 'jsonl';
+  /** Rows sharing this column's value form one example (a sequence, in file order). */
+  readonly group?: string;
+  /** The rows are one series: examples are windows of `length` consecutive rows every `stride` rows. */
+  readonly windows?: { readonly length: number; readonly stride: number };
+  readonly inputs: Readonly<Record<string, InputMap>>;
+  readonly split: { readonly heldOut: number; readonly seed: number; readonly shuffle: boolean };
+  readonly metric?: MetricSpec;
+}
+
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strs = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const posInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+
+export function parseDataSpec(json: unknown, where = 'data spec'): DataSpec {
+  const fail = (path: string, msg: string): never => { throw new Error(`${where}: ${path}: ${msg}`); };
+  if (!isObj(json)) return fail('(top)', 'expected an object');
+  const inputs: Record<string, InputMap> = {};
+  if (!isObj(json.inputs) || Object.keys(json.inputs).length === 0) fail('inputs', 'expected an object mapping model inputs to columns');
+  for (const [name, m] of Object.entries(json.inputs as Json)) inputs[name] = parseInput(m, `inputs.${name}`, fail);
+  for (const [name, m] of Object.entries(inputs)) {
+    if (m.kind === 'lengths' && !(m.of in inputs)) fail(`inputs.${name}.lengthsOf`, `no input '${m.of}' in this mapping`);
+  }
+  const split = json.split ?? {};
+  if (!isObj(split)) return fail('split', 'expected an object');
+  const heldOut = split.heldOut ?? 0.2;
+  if (typeof heldOut !== 'number' || !(heldOut >= 0 && heldOut < 1)) fail('split.heldOut', 'expected a fraction in [0, 1)');
+  const format = json.format;
+  if (format !== undefined && format !== 'csv' && format !== 'jsonl') fail('format', "expected 'csv' or 'jsonl'");
+  if (json.group !== undefined && typeof json.group !== 'string') fail('group', 'expected a column name');
+  let windows: DataSpec['windows'];
+  if (json.windows !== undefined) {
+    const w = json.windows;
+    if (!isObj(w) || !posInt(w.length) || (w.stride !== undefined && !posInt(w.stride))) fail('windows', 'expected { length, stride? } (positive integers)');
+    windows = { length: (w as Json).length as number, stride: ((w as Json).stride as number | undefined) ?? 1 };
+  }
+  return {
+    source: parseSource(json.source, fail),
+    ...(format ? { format: format as 'csv' | 'jsonl' } : {}),
+    ...(typeof json.group === 'string' ? { group: json.group } : {}),
+    ...(windows ? { windows } : {}),
+    inputs,
+    split: { heldOut: heldOut as number, seed: Number(split.seed ?? 1), shuffle: split.shuffle !== false && !windows },
+    ...(json.metric !== undefined ? { metric: parseMetric(json.metric, inputs, fail) } : {}),
+  };
+}
+
+function parseSource(s: unknown, fail: (p: string, m: string) => never): Source {
+  if (!isObj(s)) return fail('source', 'expected { file } | { package } | { dataset } | { generator, count }');
+  if (typeof s.file === 'string') return { file: s.file };
+  if (typeof s.package === 'string') return { package: s.package };
+  if (typeof s.dataset === 'string') {
+    if (s.limit !== undefined && !posInt(s.limit)) fail('source.limit', 'expected a positive integer');
+    return { dataset: s.dataset, ...(s.limit !== undefined ? { limit: s.limit as number } : {}) };
+  }
+  if (typeof s.generator === 'string') {
+    if (!posInt(s.count)) fail('source.count', 'expected a positive integer (examples to generate)');
+    return { generator: s.generator, count: s.count as number, seed: Number(s.seed ?? 1) };
+  }
+  return fail('source', 'expected one of file, package, dataset, generator');
+}
+
+function parseInput(m: unknown, path: string, fail: (p: string, m: string) => never): InputMap {
+  if (!isObj(m)) return fail(path, 'expected an object');
+  if (typeof m.lengthsOf === 'string') return { kind: 'lengths', of: m.lengthsOf };
+  if (typeof m.label === 'string') {
+    if (m.classes !== undefined && !strs(m.classes)) fail(`${path}.classes`, 'expected an array of strings');
+    return { kind: 'label', column: m.label, ...(m.classes ? { classes: m.classes as string[] } : {}) };
+  }
+  if (typeof m.text === 'string') {
+    const tokenize = m.tokenize ?? 'words';
+    if (tokenize !== 'chars' && tokenize !== 'words') fail(`${path}.tokenize`, "expected 'chars' or 'words'");
+    if (m.maxLength !== undefined && !posInt(m.maxLength)) fail(`${path}.maxLength`, 'expected a positive integer');
+    if (m.vocabSize !== undefined && !posInt(m.vocabSize)) fail(`${path}.vocabSize`, 'expected a positive integer');
+    if (m.specials !== undefined && (!strs(m.specials) || m.specials.length === 0)) fail(`${path}.specials`, 'expected a non-empty array of strings (the first is padding)');
+    return {
+      kind: 'text', column: m.text, tokenize: tokenize as 'chars' | 'words', lowercase: m.lowercase !== false, eos: m.eos === true,
+      ...(m.maxLength !== undefined ? { maxLength: m.maxLength as number } : {}),
+      ...(m.vocabSize !== undefined ? { vocabSize: m.vocabSize as number } : {}),
+      ...(m.specials !== undefined ? { specials: m.specials as string[] } : {}),
+    };
+  }
+  if (m.columns !== undefined || typeof m.field === 'string') {
+    if (m.columns !== undefined && (!strs(m.columns) || m.columns.length === 0)) fail(`${path}.columns`, 'expected a non-empty array of column names');
+    const steps = m.steps;
+    if (steps !== undefined && !(Array.isArray(steps) && steps.length === 2 && steps.every((x) => Number.isSafeInteger(x) && x >= 0) && steps[0] < steps[1])) {
+      fail(`${path}.steps`, 'expected [from, to) with 0 <= from < to');
+    }
+    return {
+      kind: 'float', normalize: m.normalize === true || m.normalize === 'zscore',
+      ...(m.columns !== undefined ? { columns: m.columns as string[] } : { field: m.field as string }),
+      ...(steps !== undefined ? { steps: steps as [number, number] } : {}),
+    };
+  }
+  return fail(path, 'expected one of columns, field, label, text, lengthsOf');
+}
+
+function parseMetric(m: unknown, inputs: Record<string, InputMap>, fail: (p: string, m: string) => never): MetricSpec {
+  if (!isObj(m) || (m.kind !== 'accuracy' && m.kind !== 'mae') || typeof m.output !== 'string' || typeof m.target !== 'string') {
+    return fail('metric', "expected { kind: 'accuracy' | 'mae', output, target }");
+  }
+  if (!(m.target in inputs)) fail('metric.target', `no input '${m.target}' in this mapping`);
+  if (m.lengths !== undefined && (typeof m.lengths !== 'string' || !(m.lengths in inputs))) fail('metric.lengths', 'expected an input of this mapping');
+  return {
+    kind: m.kind, output: m.output, target: m.target,
+    ...(typeof m.threshold === 'number' ? { threshold: m.threshold } : {}),
+    ...(typeof m.lengths === 'string' ? { lengths: m.lengths } : {}),
+  };
+}
