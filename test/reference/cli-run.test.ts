@@ -73,11 +73,7 @@ describe('rnnc run', () => {
     expect(r.err).toMatch(/missing input words \(expected i32 \[batch, time\]|missing input words \(expected i32 \[2, time\]/);
   });
 
-  it('--backend webgpu reports that it is not available yet', async () => {
-    const r = await rnnc('run', MODEL, '--backend', 'webgpu', '--out', join(dir, 'x.safetensors'));
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('webgpu backend not available yet');
-  });
+  // --backend webgpu runs for real now: test/gpu/cli-webgpu.test.ts (it needs WebGPU, so it lives in the gpu tier).
 
   it('rejects unknown options, dimensions, and corrupt files cleanly', async () => {
     expect((await rnnc('run', MODEL, '--out', join(dir, 'x'), '--frobnicate')).err).toMatch(/unknown option --frobnicate/);
