@@ -9,6 +9,7 @@ import { runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
 import { compileCommand } from './compile.ts';
 import { trainCommand } from './train.ts';
+import { predictCommand } from './predict.ts';
 
 export const COMMANDS: readonly Command[] = [
   checkCommand,
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   runCommand,
   smokeCommand,
   trainCommand,
+  predictCommand,
 ];
 
 const defaultIo: CliIo = {

@@ -3,7 +3,7 @@
 //   healthy       a small 1x running-speed tone on the radial axes (x, y), broadband noise
 //   imbalance     a strong 1x tone, x and y in quadrature (a rotating force), little axial (z) motion
 //   misalignment  a strong 2x tone and a 1x axial (z) tone
-//   bearing       periodic impacts (the defect frequency, ~3.6x) ringing at a high resonance, on all axes
+//   bearing       periodic impacts (the defect frequency, 1.6x) ringing at a high resonance, on all axes
 // Running speed, amplitudes, phases and noise are drawn per window, so no single number separates classes.
 import type { DataRecord } from '../jsonl.ts';
 import { gaussian, makeRng } from '../random.ts';
@@ -30,9 +30,9 @@ export function generateVibration(count: number, seed: number, opts: VibrationOp
       if (fault === 1) { x = 1.2 * amp * Math.sin(a1); y = 1.2 * amp * Math.cos(a1); }
       if (fault === 2) { x += 1.0 * amp * Math.sin(2 * a1); y += 0.7 * amp * Math.sin(2 * a1 + 0.5); z = 1.0 * amp * Math.sin(a1); }
       if (fault === 3) {
-        const since = (t * f * 3.6 + phase / (2 * Math.PI)) % 1;     // fraction of the impact period elapsed
-        const ring = Math.exp(-since * 12) * Math.sin(2 * Math.PI * 0.42 * t) * amp;
-        x += 1.4 * ring; y += 1.0 * ring; z += 0.8 * ring;
+        const since = (t * f * 1.6 + phase / (2 * Math.PI)) % 1;     // fraction of the impact period elapsed
+        const ring = Math.exp(-since * 6) * Math.sin(2 * Math.PI * 0.42 * t) * amp;
+        x += 1.6 * ring; y += 1.2 * ring; z += 1.2 * ring;
       }
       signal.push([x + noise * gaussian(rng), y + noise * gaussian(rng), z + noise * gaussian(rng)].map(round4));
     }

@@ -1,0 +1,149 @@
+// `rnnc predict DIR --data DATA`: batch inference with a model `rnnc train` wrote (bundle, weights, data.json):
+// the data goes through the saved mapping and state, and each example's outputs are printed as one JSON
+// line (classes with probabilities, decoded sequences, forecasts in original units). `--stream` reads one
+// time step per stdin line instead and runs the model's stream_step program, printing the outputs after
+// each step.
+import { createInterface } from 'node:readline';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Bundle } from '../../runtime/bundle.ts';
+import { loadModel, validateBundle, type Model } from '../../runtime/index.ts';
+import { chunk, makeBatch } from '../data/batch.ts';
+import { describeOutput } from '../data/describe.ts';
+import { encodeExample, type DataState } from '../data/encode.ts';
+import { groupRows, type Example } from '../data/examples.ts';
+import { loadRecords } from '../data/load-records.ts';
+import { addMetric, metricValue } from '../data/metrics.ts';
+import { applyZScore } from '../data/normalize.ts';
+import { formatMetric } from '../data/progress.ts';
+import { readDataArg } from '../data/read-spec.ts';
+import { parseDataSpec, type DataSpec } from '../data/spec.ts';
+import { getNodeGpu } from '../gpu/node-webgpu.ts';
+import { CliError, parseFlags, type CliIo, type Command } from './command.ts';
+
+const USAGE = `rnnc predict DIR (--data DATA | --stream) [options]
+
+  DIR                 what \`rnnc train --out DIR\` wrote (bundle, weights.safetensors, data.json)
+  --data DATA         a .csv / .jsonl file (mapped with the saved mapping) or a *.data.json spec
+  --stream            read one time step per stdin line (numbers separated by commas or spaces, or a
+                      JSON array) and print the outputs after each step (models with stream_step)
+  --limit N           predict only the first N examples`;
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'run a trained model on new data (batch), or stream time steps from stdin',
+  usage: USAGE,
+  run: (args, io) => predict(args, io),
+};
+
+async function predict(args: string[], io: CliIo): Promise<number> {
+  const { flags, positionals } = parseFlags(args, ['data', 'limit']);
+  for (const f of flags.keys()) if (!['data', 'limit', 'stream'].includes(f)) throw new CliError(`predict: unknown option --${f}`);
+  if (positionals.length !== 1) throw new CliError(`predict needs the folder \`rnnc train\` wrote\nusage: ${USAGE.split('\n')[0]}`);
+  const dir = positionals[0]!;
+  const { bundle, spec, state } = readTrained(dir);
+  const data = flags.get('data');
+  if (!flags.has('stream') && typeof data !== 'string') throw new CliError('predict needs --data DATA or --stream');
+  const model = await loadModel(bundle, { gpu: await getNodeGpu(), weights: readFileSync(join(dir, 'weights.safetensors')) });
+  try {
+    if (flags.has('stream')) return await streamStdin(model, spec, state, io);
+    const limit = flags.get('limit');
+    return await predictBatch(model, spec, state, String(data), typeof limit === 'string' ? Number(limit) : undefined, io);
+  } finally {
+    model.dispose();
+  }
+}
+
+function readTrained(dir: string): { bundle: Bundle; spec: DataSpec; state: DataState } {
+  let files: string[];
+  try {
+    files = readdirSync(dir);
+  } catch {
+    throw new CliError(`${dir}: no such folder (train first: rnnc train MODEL.rnn --data DATA --out ${dir})`);
+  }
+  const name = files.find((f) => f.endsWith('.bundle.json'));
+  for (const need of [name, 'weights.safetensors', 'data.json']) {
+    if (!need || !files.includes(need)) throw new CliError(`${dir} has no ${need ?? '*.bundle.json'} (it is not a folder \`rnnc train\` wrote)`);
+  }
+  try {
+    const bundle = validateBundle(JSON.parse(readFileSync(join(dir, name!), 'utf8')));
+    const saved = JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')) as { spec: unknown; state: DataState };
+    return { bundle, spec: parseDataSpec(saved.spec, 'data.json'), state: saved.state };
+  } catch (e) {
+    throw new CliError(`${dir}: ${(e as Error).message}`);
+  }
+}
+
+async function predictBatch(model: Model, saved: DataSpec, state: DataState, data: string, limit: number | undefined, io: CliIo): Promise<number> {
+  const names = model.bundle.inputs.filter((i) => i.programs.includes('infer')).map((i) => i.name);
+  let spec = saved, dir = '.';
+  try {
+    if (/\.json$/i.test(data)) ({ spec, dir } = readDataArg(data));
+    else spec = { ...saved, source: { file: data }, format: /\.csv$/i.test(data) ? 'csv' : 'jsonl' };
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const records = loadRecords(spec, dir);
+  let examples: Example[] = spec.group !== undefined ? groupRows(records, spec.group) : records.map((r) => [r]);
+  if (limit !== undefined) examples = examples.slice(0, limit);
+  const withTarget = spec.metric && hasColumns(spec, spec.metric.target, examples[0]);
+  const wanted = withTarget ? [...new Set([...names, spec.metric!.target, ...(spec.metric!.lengths ? [spec.metric!.lengths] : [])])] : names;
+  const acc = { sum: 0, count: 0 };
+  let index = 0;
+  for (const part of chunk(examples, model.bundle.training?.batchSize ?? 32)) {
+    const encoded = part.map((ex, i) => {
+      try {
+        return encodeExample(spec, state, model.bundle, ex, wanted);
+      } catch (e) {
+        throw new CliError(`example ${index + i + 1}: ${(e as Error).message}`);
+      }
+    });
+    const batch = makeBatch(model.bundle, encoded, wanted);
+    const inputs = Object.fromEntries(names.map((n) => [n, batch[n]!]));
+    const outputs = await model.run(inputs);
+    for (let b = 0; b < part.length; b++) {
+      const line: Record<string, unknown> = { index: index++ };
+      for (const [k, v] of Object.entries(outputs)) line[k] = describeOutput(spec, state, k, v, b);
+      io.out(JSON.stringify(line));
+    }
+    const out = spec.metric ? outputs[spec.metric.output] : undefined;
+    if (withTarget && out) addMetric(acc, spec.metric!, out, batch, state.stats[spec.metric!.target]);
+  }
+  if (withTarget) io.err(`${formatMetric(spec.metric, metricValue(acc))} on ${index} examples`);
+  return 0;
+}
+
+function hasColumns(spec: DataSpec, input: string, ex: Example | undefined): boolean {
+  const m = spec.inputs[input];
+  const row = ex?.[0];
+  if (!m || !row) return false;
+  const col = m.kind === 'label' || m.kind === 'text' ? m.column : m.kind === 'float' ? (m.field ?? m.columns?.[0]) : undefined;
+  return col !== undefined && col in row;
+}
+
+async function streamStdin(model: Model, spec: DataSpec, state: DataState, io: CliIo): Promise<number> {
+  const bundle = model.bundle;
+  if (!bundle.programs.stream_step) throw new CliError(`model ${bundle.model} has no stream_step program (its layers need the whole sequence)`);
+  const inputs = bundle.inputs.filter((i) => i.programs.includes('stream_step'));
+  if (inputs.length !== 1) throw new CliError(`--stream feeds one input per step; stream_step reads ${inputs.map((i) => i.name).join(', ')}`);
+  const input = inputs[0]!;
+  const tensor = bundle.tensors.find((t) => t.name === input.tensor)!;
+  const features = tensor.shape.slice(2).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1);
+  const stats = state.stats[input.name];
+  const stream = model.stream();
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let t = 0;
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    const values = line.trim().startsWith('[') ? (JSON.parse(line) as number[]).flat(Infinity as 1) as number[] : line.split(/[\s,]+/).map(Number);
+    if (values.length !== features || values.some((v) => !Number.isFinite(v))) {
+      throw new CliError(`stdin line ${t + 1}: expected ${features} number${features > 1 ? 's' : ''} for '${input.name}', got '${line.trim()}'`);
+    }
+    const x = Float32Array.from(values);
+    const outputs = await stream.step({ [input.name]: { data: stats ? applyZScore(stats, x) : x, shape: [1, 1, ...tensor.shape.slice(2).map(Number)] } });
+    const out: Record<string, unknown> = { t: t++ };
+    for (const [k, v] of Object.entries(outputs)) out[k] = describeOutput(spec, state, k, v, 0);
+    io.out(JSON.stringify(out));
+  }
+  return 0;
+}
