@@ -5,7 +5,7 @@
 // z·dh (GRU) in `carry`, and dq, read by the next (earlier) step's cell gradient.
 import type { AttnDecoderGradOp } from '../../ir/decoder-ops.ts';
 import { type KernelWriter } from '../wgsl.ts';
-import { decoderHeader, decoderPlan as plan } from './attn-decoder.ts';
+import { decoderHeader, decoderPlan as plan, LANE, perRow, ROWS, rowTile, tiledHeader, tiledPlan, vec } from './attn-decoder.ts';
 import type { KernelPlan } from './plan.ts';
 
 const f32 = (x: number) => x.toPrecision(9);
@@ -46,24 +46,28 @@ ${w.store(g.carry, 'b * H + x', 'dh * zg')}   // the direct path h_{t−1} → h
 ${dgi(0, 'dr')} ${dgh(0, 'dr')}
 ${dgi(1, 'dz')} ${dgh(1, 'dz')}
 ${dgi(2, 'dan')} ${dgh(2, 'dan * rg')}`;
-  // dh_t from all its uses: the output projection (dhc), the next step's cell and its attention query.
-  const recurrent = (rowExpr: string) => `for (var r = 0u; r < GH; r++) { dh += ${w.load(g.dgh, `(${rowExpr}) * GH + r`)} * ${w.load(op.wHh, 'r * H + x')}; }
-  dh += ${w.load(g.dq, 'b * H + x')};${lstm ? '' : `\n  dh += ${w.load(g.carry, 'b * H + x')};`}`;
-  plans.push(plan(`${head('H')}
-var dh = ${w.load(g.dhc, 'row * HE + x')};
-var dc = 0.0;
+  // dh_t from all its uses: the output projection (dhc), the next step's cell and its attention query,
+  // for four rows at once (each W_hh load feeds four rows).
+  const rowVec = (f: (i: number) => string) => vec((i) => f(i));
+  const recurrent = (next: (i: number) => string) => `for (var r = 0u; r < GH; r++) {
+    dhv += ${w.load(op.wHh, 'r * H + x')} * ${rowVec((i) => w.load(g.dgh, `(${next(i)}) * GH + r`))};
+  }
+  dhv += ${rowVec((i) => w.load(g.dq, `b${i} * H + x`))};${lstm ? '' : `\n  dhv += ${rowVec((i) => w.load(g.carry, `b${i} * H + x`))};`}`;
+  plans.push(tiledPlan(`${tiledHeader(op, 'T - 1u - step.t', 'H')}
+var dhv = ${rowVec((i) => w.load(g.dhc, `row${i} * HE + x`))};
+var dcv = vec4<f32>();
 if (t + 1u < T) {
-  ${recurrent('row + 1u')}${lstm ? `\n  dc = ${w.load(g.carry, 'b * H + x')};` : ''}
-}${cellMath}`, op.hidden, op));
+  ${recurrent((i) => `row${i} + 1u`)}${lstm ? `\n  dcv = ${rowVec((i) => w.load(g.carry, `b${i} * H + x`))};` : ''}
+}
+${ROWS.map((i) => perRow(i, `\nlet dh = dhv.${LANE[i]};\nvar dc = dcv.${LANE[i]};${cellMath}`)).join('\n')}`, op.hidden, op));
 
-  plans.push(plan(`${head('DE + E')}
-var acc = 0.0;
-for (var r = 0u; r < GH; r++) { acc += ${w.load(g.dgi, 'row * GH + r')} * ${w.load(op.wIh, 'r * (DE + E) + x')}; }
-if (x < DE) {
-  ${w.store(g.dembedded, 'row * DE + x', 'acc', g.accumulateEmbedded)}
-} else {
-  ${w.store(g.dctx, 'b * E + x - DE', `acc + ${w.load(g.dhc, 'row * HE + H + x - DE')}`)}
-}`, op.embedDim + op.memWidth, op));
+  // d[e_t; ctx_t] = W_ihᵀ dgi, four rows × four input columns per thread.
+  plans.push(tiledPlan(`${tiledHeader(op, 'T - 1u - step.t', '(DE + E + 3u) / 4u')}
+${rowTile('GH', '(DE + E)', (col) => w.load(op.wIh, `k * (DE + E) + ${col}`), (i) => w.load(g.dgi, `row${i} * GH + k`), (j, v) => {
+    const col = `x * 4u + ${j}u`;
+    return `if (${col} < DE) { ${w.store(g.dembedded, `row * DE + ${col}`, v, g.accumulateEmbedded)} } ` +
+      `else { ${w.store(g.dctx, `b * E + ${col} - DE`, `${v} + ${w.load(g.dhc, `row * HE + H + ${col} - DE`)}`)} }`;
+  })}`, Math.ceil((op.embedDim + op.memWidth) / 4), op));
 
   const mem = (j: string, c: string) => w.load(op.memory, `(b * TM + ${j}) * E + ${c}`);
   // Keys beyond the length get no gradient; the sums over steps start from zero at the first step.
@@ -117,10 +121,9 @@ for (var j = 0u; j < len; j++) {
   acc += ${w.load(g.ds, 'b * TM + j')} * (1.0 - th * th);
 }
 ${w.store(g.dqp!, 'row * A + x', `acc * ${w.load(op.u!, 'x')}`)}`, op.units, op));
-    plans.push(plan(`${head('H')}
-var acc = 0.0;
-for (var a = 0u; a < A; a++) { acc += ${w.load(op.wQuery!, 'a * H + x')} * ${w.load(g.dqp!, 'row * A + a')}; }
-${w.store(g.dq, 'b * H + x', 'acc')}`, op.hidden, op));
+    plans.push(tiledPlan(`${tiledHeader(op, 'T - 1u - step.t', '(H + 3u) / 4u')}
+${rowTile('A', 'H', (c) => w.load(op.wQuery!, `k * H + ${c}`), (i) => w.load(g.dqp!, `row${i} * A + k`),
+  (j, v) => w.store(g.dq, `b * H + x * 4u + ${j}u`, v))}`, Math.ceil(op.hidden / 4), op));
   } else {
     plans.push(plan(`${head('H')}
 var acc = 0.0;
@@ -132,8 +135,8 @@ ${w.store(g.dq, 'b * H + x', `acc * ${f32(op.scale)}`)}`, op.hidden, op));
   if (g.dh0 !== undefined) {
     // The sweep's last step was t = 0: h0 feeds its cell and its attention query.
     out.push(plan(`${decoderHeader(w, op, '0u', 'H')}
-var dh = 0.0;
-${recurrent('b * T')}
+var dh = ${w.load(g.dq, 'b * H + x')}${lstm ? '' : ` + ${w.load(g.carry, 'b * H + x')}`};
+for (var r = 0u; r < GH; r++) { dh += ${w.load(g.dgh, 'b * T * GH + r')} * ${w.load(op.wHh, 'r * H + x')}; }
 ${w.store(g.dh0, 'b * H + x', 'dh', g.accumulateH0)}`, op.hidden, op));
   }
   return out;
