@@ -5,6 +5,8 @@
 //                    (type-only imports are erased and allowed).
 //   dist/rnnc.js     the CLI src/cli/main.ts bundled for Node 20 (ESM, shebang, executable);
 //                    webgpu and playwright stay external (native module / browser driver), ohm-js is bundled.
+//   dist/esbuild-plugin.js  `rnnc/esbuild` (src/esbuild-plugin.ts): compiles `.rnn` imports at build time;
+//                    the compiler and ohm-js are bundled in, esbuild itself stays external (the user's).
 import * as esbuild from 'esbuild';
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -75,11 +77,30 @@ const results = await Promise.allSettled([
     metafile: true,
     logLevel: 'silent',
   }),
+  esbuild.build({
+    entryPoints: [join(root, 'src', 'esbuild-plugin.ts')],
+    outfile: join(dist, 'esbuild-plugin.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['esbuild'],
+    banner: {
+      js: [
+        "import { createRequire as __rnncCreateRequire } from 'node:module';",
+        'const require = __rnncCreateRequire(import.meta.url);',
+      ].join('\n'),
+    },
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'silent',
+  }),
 ]);
 
+const NAMES = ['dist/runtime.js', 'dist/rnnc.js', 'dist/esbuild-plugin.js'];
 let failed = false;
 for (const [i, r] of results.entries()) {
-  const name = i === 0 ? 'dist/runtime.js' : 'dist/rnnc.js';
+  const name = NAMES[i];
   if (r.status === 'rejected') {
     failed = true;
     const errors = r.reason?.errors ?? [];
