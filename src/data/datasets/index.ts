@@ -1,8 +1,8 @@
 // Readers of the npm data packages a data spec can name (`"source": { "dataset": NAME }`). Node only: they
 // read the packages' files from node_modules (devDependencies), never from the network.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { DataRecord } from '../jsonl.ts';
 import { cmudictRecords } from './cmudict.ts';
 import { firstNameRecords } from './first-names.ts';
@@ -10,13 +10,16 @@ import { spamRecords, type SpamMessage } from './spam-assassin.ts';
 
 const require = createRequire(join(process.cwd(), 'package.json'));
 
-/** The folder of an installed package, with a hint to install it when it is missing. */
+/**
+ * The folder of an installed package, with a hint to install it when it is missing. Looked up along
+ * node_modules folders rather than with require.resolve, which refuses packages whose "exports" hide
+ * package.json (vega-datasets).
+ */
 export function packageDir(name: string): string {
-  try {
-    return dirname(require.resolve(`${name}/package.json`));
-  } catch {
-    throw new Error(`the data package ${name} is not installed (it is a devDependency of rnnc: run \`npm ci\`)`);
+  for (const dir of require.resolve.paths(name) ?? []) {
+    if (existsSync(join(dir, name, 'package.json'))) return join(dir, name);
   }
+  throw new Error(`the data package ${name} is not installed (it is a devDependency of rnnc: run \`npm ci\`)`);
 }
 
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
