@@ -58,7 +58,7 @@ export interface ConvLstmOp {
   readonly hs: TensorId; readonly hprev: TensorId; readonly gates: TensorId; readonly cells: TensorId;
   readonly hN?: TensorId; readonly cN?: TensorId;
   readonly batch: SizeExpr; readonly time: SizeExpr; readonly channels: number; readonly filters: number;
-  readonly height: number; readonly width: number; readonly k: number;
+  readonly height: SizeExpr; readonly width: SizeExpr; readonly k: number;
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { AttentionNode, SelfAttentionNode } from '../check/model.ts';
 import { mul } from '../ir/builder.ts';
 import type { TensorId } from '../ir/graph.ts';
-import type { LowerCtx } from './context.ts';
+import { type LowerCtx, UnsupportedError } from './context.ts';
 
 export function lowerAttention(ctx: LowerCtx, n: AttentionNode): void {
   const { b } = ctx;
@@ -10,6 +10,8 @@ export function lowerAttention(ctx: LowerCtx, n: AttentionNode): void {
   const [batch, tq, dq] = ctx.shape(n.query) as [string | number, string | number, number];
   const [, tk, dk] = ctx.shape(n.keys) as [string | number, string | number, number];
   const dv = (n.values === undefined ? dk : ctx.shape(n.values)[2]) as number;
+  // The fused kernel keeps a query row and a context row in registers: their sizes must be known.
+  if (![dq, dk, dv].every((d) => typeof d === 'number')) throw new UnsupportedError(n, 'attention over symbolic feature sizes');
   let query = ctx.tensorOf(n.query), keys = ctx.tensorOf(n.keys);
   const values = n.values === undefined ? keys : ctx.tensorOf(n.values);
   let width = dq;

@@ -8,7 +8,7 @@ import type { LowerCtx } from './context.ts';
 export function lowerConvLstm(ctx: LowerCtx, n: ConvLstmNode): void {
   const { b } = ctx;
   const name = n.layer ?? `conv_lstm${n.id}`;
-  const [batch, time, C, H, W] = ctx.shape(n.x) as [string | number, string | number, number, number, number];
+  const [batch, time, C, H, W] = ctx.shape(n.x) as [string | number, string | number, number, string | number, string | number];
   const F = n.filters, k = n.kernel;
   const stream = ctx.stream !== undefined;
   const x = ctx.tensorOf(n.x);

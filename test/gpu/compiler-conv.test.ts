@@ -27,7 +27,7 @@ describe('conv1d / conv2d / pooling match the reference (Dawn)', () => {
 
 describe('ConvLSTM matches the reference (Dawn)', () => {
   it.each(CONV_LSTM_CONFIGS.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
-    const r = await compareWithReference(run, c.source, { dims: { batch: 3, time: 4 } });
+    const r = await compareWithReference(run, c.source, { dims: c.dims ?? { batch: 3, time: 4 } });
     worst.forward = Math.max(worst.forward, r.worstForward);
     worst.gradient = Math.max(worst.gradient, r.worstGradient);
   });

@@ -5,7 +5,7 @@
 // the pixel tile is unrolled: SwiftShader spills loops over private arrays (see matmul.ts).
 // Layouts: xg, gates, dgates [B, T, 4F, H, W]; hs, hprev, cells [B, T, F, H, W]; h0/c0/hN/cN/dcCarry [B, F, H, W].
 import type { ConvLstmGradOp, ConvLstmOp } from '../../ir/conv-ops.ts';
-import { cdiv } from '../../ir/builder.ts';
+import { cdiv, mul } from '../../ir/builder.ts';
 import { type KernelWriter, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
@@ -18,8 +18,8 @@ function header(w: KernelWriter, op: ConvLstmOp, t: string): string {
   return `
 let el = gid.x; let b = gid.y;
 let B = ${wgslSize(op.batch)}; let T = ${wgslSize(op.time)};
-let C = ${op.channels}u; let F = ${op.filters}u; let H = ${op.height}u; let W = ${op.width}u; let K = ${op.k}u;
-let HW = H * W; let S = F * HW; let WB = ${Math.ceil(op.width / PX)}u;
+let C = ${op.channels}u; let F = ${op.filters}u; let H = ${wgslSize(op.height)}; let W = ${wgslSize(op.width)}; let K = ${op.k}u;
+let HW = H * W; let S = F * HW; let WB = (W + ${PX - 1}u) / ${PX}u;
 if (el >= F * H * WB || b >= B) { return; }
 let f = el / (H * WB); let r = (el / WB) % H; let col0 = (el % WB) * ${PX}u;
 let t = ${t};
@@ -93,7 +93,7 @@ if (have) {
   }
 }
 ${each(cell)}`;
-  return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.filters * op.height * Math.ceil(op.width / PX), WG), op.batch, 1], loop: op.time };
+  return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(mul(op.filters, op.height, cdiv(op.width, PX)), WG), op.batch, 1], loop: op.time };
 }
 
 export function convLstmGradKernel(w: KernelWriter, g: ConvLstmGradOp): KernelPlan {
@@ -148,5 +148,5 @@ if (t == len - 1u) {
   }
 }
 ${each(cell)}`;
-  return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.filters * op.height * Math.ceil(op.width / PX), WG), op.batch, 1], loop: op.time };
+  return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(mul(op.filters, op.height, cdiv(op.width, PX)), WG), op.batch, 1], loop: op.time };
 }
