@@ -111,7 +111,9 @@ function rawFloats(name: string, m: Extract<InputMap, { kind: 'float' }>, ex: Ex
   const rows = m.steps ? ex.slice(m.steps[0], m.steps[1]) : ex;
   if (m.steps && rows.length !== m.steps[1] - m.steps[0]) throw new Error(`input '${name}': steps [${m.steps}] need ${m.steps[1]} rows, the example has ${ex.length}`);
   const data = new Float32Array(rows.length * cols.length);
-  rows.forEach((r, i) => cols.forEach((c, j) => { data[i * cols.length + j] = num(r[c], name, c); }));
+  const ref = m.relativeTo === undefined ? undefined : ex[m.relativeTo];
+  if (m.relativeTo !== undefined && !ref) throw new Error(`input '${name}': relativeTo row ${m.relativeTo} is past the example's ${ex.length} rows`);
+  rows.forEach((r, i) => cols.forEach((c, j) => { data[i * cols.length + j] = num(r[c], name, c) - (ref ? num(ref[c], name, c) : 0); }));
   const shape = rank >= 2 ? [rows.length, cols.length] : rank === 1 ? [data.length] : [];
   return { data, shape, channels: cols.length };
 }

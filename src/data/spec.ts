@@ -9,7 +9,9 @@ export type Source =
   | { readonly generator: string; readonly count: number; readonly seed?: number };  // src/data/generators/
 
 export type InputMap =
-  | { readonly kind: 'float'; readonly columns?: readonly string[]; readonly field?: string; readonly steps?: readonly [number, number]; readonly normalize: boolean }
+  | { readonly kind: 'float'; readonly columns?: readonly string[]; readonly field?: string; readonly steps?: readonly [number, number]; readonly normalize: boolean;
+      /** Subtract this row's values of the same columns first (forecast changes, not levels). */
+      readonly relativeTo?: number }
   | { readonly kind: 'label'; readonly column: string; readonly classes?: readonly string[] }
   | { readonly kind: 'text'; readonly column: string; readonly tokenize: 'chars' | 'words'; readonly lowercase: boolean;
       readonly maxLength?: number; readonly specials?: readonly string[]; readonly eos: boolean; readonly vocabSize?: number }
@@ -119,8 +121,12 @@ function parseInput(m: unknown, path: string, fail: (p: string, m: string) => ne
     if (steps !== undefined && !(Array.isArray(steps) && steps.length === 2 && steps.every((x) => Number.isSafeInteger(x) && x >= 0) && steps[0] < steps[1])) {
       fail(`${path}.steps`, 'expected [from, to) with 0 <= from < to');
     }
+    if (m.relativeTo !== undefined && (!Number.isSafeInteger(m.relativeTo) || (m.relativeTo as number) < 0 || m.columns === undefined)) {
+      fail(`${path}.relativeTo`, 'expected a row index (with columns)');
+    }
     return {
       kind: 'float', normalize: m.normalize === true || m.normalize === 'zscore',
+      ...(m.relativeTo !== undefined ? { relativeTo: m.relativeTo as number } : {}),
       ...(m.columns !== undefined ? { columns: m.columns as string[] } : { field: m.field as string }),
       ...(steps !== undefined ? { steps: steps as [number, number] } : {}),
     };
