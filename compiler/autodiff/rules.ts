@@ -1,7 +1,7 @@
 // One gradient rule per forward op kind: given the op, append the ops that compute the gradients
 // of its inputs from the gradients of its outputs (tinygrad's pm_gradient, as functions).
 import { mul } from '../ir/builder.ts';
-import type { Op, TensorId } from '../ir/graph.ts';
+import { GRAD_FROM_INPUT, type Op, type TensorId } from '../ir/graph.ts';
 import type { GradCtx, GradTarget } from './autodiff.ts';
 import { attentionRule } from './rules-attention.ts';
 import { attnDecoderRule } from './rules-decoder.ts';
@@ -104,8 +104,8 @@ const pointwise: Rule<'pointwise'> = (c, op, label) => {
   const dx = dy === undefined ? null : c.target(op.x);
   if (dy === undefined || !dx) return;
   if (op.fn === 'act') {
-    // gelu's derivative needs its input; the others follow from the output.
-    c.b.add({ kind: 'pointwise', fn: 'act_grad', act: op.act, x: dy, x2: op.act === 'gelu' ? op.x : op.y, y: dx.tensor, size: op.size,
+    // gelu's and log's derivatives need the input; the others follow from the output.
+    c.b.add({ kind: 'pointwise', fn: 'act_grad', act: op.act, x: dy, x2: GRAD_FROM_INPUT.has(op.act!) ? op.x : op.y, y: dx.tensor, size: op.size,
               accumulate: dx.accumulate }, `${label}: gradient`);
   } else if (op.fn === 'dropout') {
     c.b.add({ ...op, fn: 'dropout_grad', x: dy, y: dx.tensor, accumulate: dx.accumulate }, `${label}: gradient`);

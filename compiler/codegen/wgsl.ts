@@ -153,6 +153,9 @@ export function actExpr(w: KernelWriter, act: string, x: string): string {
     case 'tanh': w.helper('tanh_'); return `tanh_(${x})`;
     case 'sigmoid': w.helper('sigmoid'); return `sigmoid(${x})`;
     case 'gelu': w.helper('erf_'); return `(0.5 * ${x} * (1.0 + erf_(${x} * 0.70710678118654752)))`;
+    case 'exp': return `exp(${x})`;
+    case 'log': return `log(${x})`;
+    case 'neg': return `(-${x})`;
     default: throw new Error(`internal error (codegen): activation ${act}`);
   }
 }

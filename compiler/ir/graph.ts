@@ -27,7 +27,9 @@ export interface Tensor {
   readonly persistent?: boolean;
 }
 
-export type Act = 'none' | 'relu' | 'tanh' | 'sigmoid' | 'gelu';
+export type Act = 'none' | 'relu' | 'tanh' | 'sigmoid' | 'gelu' | 'exp' | 'log' | 'neg';
+/** Activations whose derivative needs the input rather than the output. */
+export const GRAD_FROM_INPUT: ReadonlySet<Act> = new Set<Act>(['gelu', 'log']);
 export type Cell = 'rnn_tanh' | 'rnn_relu' | 'lstm' | 'gru';
 export type Phase = 'forward' | 'backward' | 'update' | 'stream';
 
@@ -145,6 +147,8 @@ export interface LossOp {
 /** Softmax over the last axis (rows × cols); the grad form computes dx = y ⊙ (dy − Σ dy ⊙ y). */
 export interface SoftmaxOp {
   readonly kind: 'softmax'; readonly grad: boolean;
+  /** log_softmax: y = x − max − log Σ exp(x − max); grad dx = dy − exp(y) Σ dy. */
+  readonly log?: boolean;
   readonly x: TensorId; readonly y: TensorId; readonly dy?: TensorId; readonly dx?: TensorId;
   readonly rows: SizeExpr; readonly cols: SizeExpr; readonly accumulate: boolean;
 }

@@ -4,14 +4,14 @@ import { numel } from '../ir/builder.ts';
 import type { Act } from '../ir/graph.ts';
 import { type LowerCtx, UnsupportedError } from './context.ts';
 
-const POINTWISE = new Set<string>(['relu', 'tanh', 'sigmoid', 'gelu']);
+const POINTWISE = new Set<string>(['relu', 'tanh', 'sigmoid', 'gelu', 'exp', 'log', 'neg']);
 
 export function lowerActivation(ctx: LowerCtx, n: ActivationNode): void {
   const shape = ctx.shape(n.x);
-  if (n.fn === 'softmax') {
-    const y = ctx.define(n.y, `softmax${n.id}`);
-    ctx.b.add({ kind: 'softmax', grad: false, x: ctx.tensorOf(n.x), y, rows: numel(shape.slice(0, -1)),
-                cols: shape[shape.length - 1]!, accumulate: false }, 'softmax');
+  if (n.fn === 'softmax' || n.fn === 'log_softmax') {
+    const y = ctx.define(n.y, `${n.fn}${n.id}`);
+    ctx.b.add({ kind: 'softmax', grad: false, log: n.fn === 'log_softmax', x: ctx.tensorOf(n.x), y, rows: numel(shape.slice(0, -1)),
+                cols: shape[shape.length - 1]!, accumulate: false }, n.fn);
     return;
   }
   if (!POINTWISE.has(n.fn)) throw new UnsupportedError(n, `activation '${n.fn}'`);

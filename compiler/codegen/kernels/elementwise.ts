@@ -8,6 +8,9 @@ import { type KernelPlan, strideGrid, strideLoop } from './plan.ts';
 function actGrad(w: KernelWriter, act: string, v: string): string {
   switch (act) {
     case 'relu': return `select(0.0, 1.0, ${v} > 0.0)`;
+    case 'exp': return v;
+    case 'log': return `(1.0 / ${v})`;
+    case 'neg': return '-1.0';
     case 'tanh': return `(1.0 - ${v} * ${v})`;
     case 'sigmoid': return `(${v} * (1.0 - ${v}))`;
     case 'gelu':
