@@ -9,6 +9,7 @@ export interface Split { readonly train: Example[]; readonly heldOut: Example[] 
 
 export function splitExamples(records: readonly DataRecord[], spec: DataSpec): Split {
   const { heldOut, seed, shuffle } = spec.split;
+  if (spec.sample !== undefined && spec.sample < records.length) records = shuffled(records, makeRng(seed + 1)).slice(0, spec.sample);
   if (spec.windows) return splitWindows(records, spec.windows, heldOut);
   let examples: Example[] = spec.group === undefined ? records.map((r) => [r]) : groupRows(records, spec.group);
   if (shuffle) examples = shuffled(examples, makeRng(seed));

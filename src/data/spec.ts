@@ -37,6 +37,8 @@ export interface DataSpec {
   /** The rows are one series: examples are windows of `length` consecutive rows every `stride` rows. */
   readonly windows?: { readonly length: number; readonly stride: number };
   readonly inputs: Readonly<Record<string, InputMap>>;
+  /** Use a seeded random sample of this many records (a smaller run of a big data set). */
+  readonly sample?: number;
   readonly split: { readonly heldOut: number; readonly seed: number; readonly shuffle: boolean };
   readonly metric?: MetricSpec;
 }
@@ -75,6 +77,7 @@ export function parseDataSpec(json: unknown, where = 'data spec'): DataSpec {
     ...(typeof json.group === 'string' ? { group: json.group } : {}),
     ...(windows ? { windows } : {}),
     inputs,
+    ...(json.sample !== undefined ? { sample: posInt(json.sample) ? json.sample : fail('sample', 'expected a positive integer') } : {}),
     split: { heldOut: heldOut as number, seed: Number(split.seed ?? 1), shuffle: split.shuffle !== false && !windows },
     ...(json.metric !== undefined ? { metric: parseMetric(json.metric, inputs, fail) } : {}),
   };
