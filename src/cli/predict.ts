@@ -103,7 +103,7 @@ async function predictBatch(model: Model, saved: DataSpec, state: DataState, dat
     const outputs = await model.run(inputs);
     for (let b = 0; b < part.length; b++) {
       const line: Record<string, unknown> = { index: index++ };
-      for (const [k, v] of Object.entries(outputs)) line[k] = describeOutput(spec, state, k, v, b);
+      for (const [k, v] of Object.entries(outputs)) line[k] = describeOutput(spec, state, k, v, b, part[b]);
       io.out(JSON.stringify(line));
     }
     const out = spec.metric ? outputs[spec.metric.output] : undefined;
@@ -130,6 +130,10 @@ async function streamStdin(model: Model, spec: DataSpec, state: DataState, io: C
   const tensor = bundle.tensors.find((t) => t.name === input.tensor)!;
   const features = tensor.shape.slice(2).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 1), 1);
   const stats = state.stats[input.name];
+  const m = spec.inputs[input.name];
+  if (m?.kind === 'float' && m.relativeTo !== undefined) {
+    throw new CliError(`--stream: input '${input.name}' is mapped relative to row ${m.relativeTo} of each window, which a stream of single steps does not have; use --data`);
+  }
   const stream = model.stream();
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let t = 0;
