@@ -11,7 +11,7 @@ import { loadModel, validateBundle, type Model } from '../../runtime/index.ts';
 import { chunk, makeBatch } from '../data/batch.ts';
 import { describeOutput } from '../data/describe.ts';
 import { encodeExample, type DataState } from '../data/encode.ts';
-import { groupRows, type Example } from '../data/examples.ts';
+import { groupRows, splitExamples, type Example } from '../data/examples.ts';
 import { loadRecords } from '../data/load-records.ts';
 import { addMetric, metricValue } from '../data/metrics.ts';
 import { applyZScore } from '../data/normalize.ts';
@@ -84,7 +84,9 @@ async function predictBatch(model: Model, saved: DataSpec, state: DataState, dat
     throw new CliError((e as Error).message);
   }
   const records = loadRecords(spec, dir);
-  let examples: Example[] = spec.group !== undefined ? groupRows(records, spec.group) : records.map((r) => [r]);
+  // Windows: every window of the series, in order (the last row of each is the scored target).
+  let examples: Example[] = spec.windows ? splitExamples(records, { ...spec, split: { ...spec.split, heldOut: 0 } }).train
+    : spec.group !== undefined ? groupRows(records, spec.group) : records.map((r) => [r]);
   if (limit !== undefined) examples = examples.slice(0, limit);
   const withTarget = spec.metric && hasColumns(spec, spec.metric.target, examples[0]);
   const wanted = withTarget ? [...new Set([...names, spec.metric!.target, ...(spec.metric!.lengths ? [spec.metric!.lengths] : [])])] : names;
