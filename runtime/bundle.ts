@@ -160,22 +160,3 @@ export interface Bundle {
   readonly training: BundleTraining | null;
   readonly schedules: readonly ScheduleNote[];
 }
-
-/** Evaluate a size formula at concrete dimensions. Throws on unknown names (bundles are validated first). */
-export function evalSize(e: SizeExpr, dims: Readonly<Record<string, number>>): number {
-  if (typeof e === 'number') return e;
-  if (typeof e === 'string') {
-    const v = dims[e];
-    if (v === undefined) throw new Error(`unknown dimension '${e}'`);
-    return v;
-  }
-  const [op, ...args] = e;
-  const xs = args.map((a) => evalSize(a, dims));
-  switch (op) {
-    case '+': return xs.reduce((a, b) => a + b, 0);
-    case '*': return xs.reduce((a, b) => a * b, 1);
-    case 'max': return Math.max(...xs);
-    case 'min': return Math.min(...xs);
-    case 'cdiv': return Math.ceil((xs[0] ?? 0) / (xs[1] ?? 1));
-  }
-}

@@ -1,6 +1,9 @@
 // What `rnnc compile` prints: kernels, dispatches per program, and the memory plan evaluated at
 // chosen dimensions, plus the marginal bytes per batch element and time step.
-import { type Bundle, evalSize, type Program } from '../../runtime/bundle.ts';
+import type { Bundle, Program, SizeExpr } from '../../runtime/bundle.ts';
+import { sizeAt } from '../../runtime/size-expr.ts';
+
+const evalSize = (e: SizeExpr, dims: Readonly<Record<string, number>>) => sizeAt(e, dims, 'size');
 
 export interface MemoryFigures { readonly arenaBytes: number; readonly paramBytes: number; readonly optimizerBytes: number }
 

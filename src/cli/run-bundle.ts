@@ -4,7 +4,8 @@
 // bundle's input roles; weights from --weights or the bundle's initialisers.
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Bundle, evalSize } from '../../runtime/bundle.ts';
+import type { Bundle } from '../../runtime/bundle.ts';
+import { sizeAt } from '../../runtime/size-expr.ts';
 import { loadModel, validateBundle, type Inputs } from '../../runtime/index.ts';
 import { RandomStream } from '../../runtime/random.ts';
 import { readSafetensors, writeSafetensors } from '../../runtime/safetensors.ts';
@@ -68,7 +69,7 @@ function randomBundleInputs(b: Bundle, seed: number, dims: Record<string, number
   const out: Record<string, { data: Float32Array | Int32Array; shape: number[] }> = {};
   for (const input of b.inputs) {
     const t = b.tensors.find((x) => x.name === input.tensor)!;
-    const shape = t.shape.map((e) => evalSize(e, dims));
+    const shape = t.shape.map((e, i) => sizeAt(e, dims, `input '${input.name}' shape[${i}]`));
     const n = shape.reduce((a, c) => a * c, 1);
     const r = RandomStream.forName(seed, `input.${input.name}`);
     const role = input.role;
