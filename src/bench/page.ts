@@ -1,0 +1,78 @@
+// The benchmark's page entry (bundled by the harness, src/gpu/browser.ts): every framework runs in this
+// one page, on the page's one adapter. Node drives it call by call (src/bench/run.ts), alternating the
+// frameworks; each measure() times one inference or training step inside the page, readback included.
+import type { PageContext } from '../gpu/page-harness.ts';
+import { delta, installCounters, peakBytes, setOwner, snapshot, type Counts } from './gpu-counters.ts';
+import { modelById } from './models.ts';
+import type { Framework, Task } from './report.ts';
+import { buildOrtModel, ortAdapter } from './ort-side.ts';
+import { buildRnncModel, streamSteps, type StreamResult } from './rnnc-side.ts';
+import { buildTfModel, useBackend, wasmThreads, webgpuAdapter } from './tfjs-side.ts';
+
+
+interface Runner { predict(): Promise<void>; train?(): Promise<number>; dispose(): void | Promise<void> }
+
+installCounters();
+const prepared = new Map<string, Runner>();
+const url = (path: string) => new URL(path, location.href).href;
+const tfBackend = (fw: Framework) => (fw === 'tfjs-wasm' ? 'wasm' : 'webgpu');
+
+/** Builds model `id` in framework `fw` (rnnc needs its compiled bundle); one warm-up is the caller's. */
+export async function prepare(ctx: PageContext, fw: Framework, id: string, bundle?: unknown): Promise<{ ms: number }> {
+  const m = modelById(id);
+  setOwner(`${fw}/${m.id}`);
+  const t0 = performance.now();
+  let r: Runner;
+  if (fw === 'rnnc' || fw === 'rnnc-per-step') r = await buildRnncModel(m, bundle, ctx.device);
+  else if (fw === 'ort-webgpu') r = await buildOrtModel(m, url('/ort/'));
+  else {
+    await useBackend(tfBackend(fw), url('/tfjs-wasm/'));
+    r = buildTfModel(m);
+  }
+  prepared.set(`${fw}/${m.id}`, r);
+  return { ms: performance.now() - t0 };
+}
+
+export interface Measurement { ms: number; counts: Counts; loss: number | null }
+
+/** Times one inference (predict + readback) or one training step (loss read back) of a prepared model. */
+export async function measure(_ctx: PageContext, fw: Framework, id: string, task: Task): Promise<Measurement> {
+  const key = `${fw}/${modelById(id).id}`;
+  const r = prepared.get(key);
+  if (!r) throw new Error(`${key} was not prepared`);
+  setOwner(key);
+  if (fw.startsWith('tfjs')) await useBackend(tfBackend(fw), url('/tfjs-wasm/'));
+  if (task === 'train' && !r.train) throw new Error(`${fw} does not train`);
+  const c0 = snapshot();
+  const t0 = performance.now();
+  const loss = task === 'train' ? await r.train!() : (await r.predict(), null);
+  const ms = performance.now() - t0;
+  return { ms, counts: delta(c0), loss };
+}
+
+/** Disposes a prepared model; returns the peak GPU bytes its framework held for it. */
+export async function release(_ctx: PageContext, fw: Framework, id: string): Promise<{ peakBytes: number }> {
+  const key = `${fw}/${modelById(id).id}`;
+  const r = prepared.get(key);
+  if (r) {
+    if (fw.startsWith('tfjs')) await useBackend(tfBackend(fw), url('/tfjs-wasm/'));
+    await r.dispose();
+    prepared.delete(key);
+  }
+  setOwner('none');
+  return { peakBytes: peakBytes(key) };
+}
+
+export async function stream(ctx: PageContext, id: string, bundle: unknown, steps: number): Promise<StreamResult> {
+  setOwner('rnnc/stream');
+  return streamSteps(modelById(id), bundle, ctx.device, steps);
+}
+
+/** Which adapter each framework ended up on, and the wasm backend's threads. */
+export async function environment(ctx: PageContext): Promise<Record<string, string | number | boolean>> {
+  return {
+    harness: `vendor=${ctx.info.vendor} architecture=${ctx.info.architecture} description=${ctx.info.description}`,
+    tfjsWebgpu: webgpuAdapter(), ort: await ortAdapter(), tfjsWasmThreads: wasmThreads(),
+    crossOriginIsolated: globalThis.crossOriginIsolated ?? false, userAgent: navigator.userAgent,
+  };
+}
