@@ -87,6 +87,9 @@ export class Executor {
   }
 
   async run(r: RunRequest): Promise<Map<string, Float32Array | Int32Array>> {
+    if (this.bundle.programs[r.program]!.dispatches.some((d) => this.compiled.pipelines[d.kernel] === undefined)) {
+      throw new InputError(`program ${r.program} was not loaded (loadModel's programs option left it out)`);
+    }
     const plan = this.plan(r.program, r.dims);
     const { layout } = plan;
     const { copies, retired } = this.resources.ensure(layout, plan.maxLoop, r.keepPersistent ?? false);

@@ -16,6 +16,7 @@ import { Resources } from './resources.ts';
 import { sizeAt } from './size-expr.ts';
 import { StagingPool } from './staging.ts';
 import { validateBundle } from './validate.ts';
+import type { ProgramName } from './bundle.ts';
 
 export interface LoadOptions {
   /** The device to use; without one, loadModel requests its own (and dispose() destroys it). */
@@ -30,6 +31,11 @@ export interface LoadOptions {
   readonly weights?: Weights | Uint8Array;
   /** Size the arenas for these dims up front, so runs up to them allocate and bind nothing. */
   readonly dims?: Dims;
+  /**
+   * Compile only the kernels these programs dispatch (default: every program's). Pipeline compilation is
+   * most of the load time (on SwiftShader, hundreds of ms per kernel); running another program is an error.
+   */
+  readonly programs?: readonly ProgramName[];
   /** Prefix of every GPU object's label. */
   readonly label?: string;
   readonly onDeviceLost?: (info: DeviceLost) => void;
@@ -61,7 +67,9 @@ async function build(
 ): Promise<Model> {
   const label = options.label ?? `rnnc:${bundle.model}`;
   const limits = readLimits(device.limits);
-  const compiled = await compileKernels(device, bundle, label);
+  const only = options.programs === undefined ? undefined
+    : new Set(options.programs.flatMap((p) => bundle.programs[p]?.dispatches.map((d) => d.kernel) ?? []));
+  const compiled = await compileKernels(device, bundle, label, only);
   const { value: resources, done } = scoped(device, `${label} setup`, () => new Resources(device, bundle, compiled, label, capacity(bundle, options.dims)));
   try {
     await done;

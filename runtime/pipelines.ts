@@ -7,13 +7,14 @@ import { STAGE_COMPUTE } from './gpu-consts.ts';
 import { scoped } from './gpu-errors.ts';
 
 export interface Compiled {
-  readonly pipelines: readonly GPUComputePipeline[];
+  /** Undefined for kernels left out by LoadOptions.programs. */
+  readonly pipelines: readonly (GPUComputePipeline | undefined)[];
   /** Group 0 layout of each kernel (kernels with the same binding accesses share one). */
   readonly kernelLayouts: readonly GPUBindGroupLayout[];
   readonly runLayout: GPUBindGroupLayout;
 }
 
-export async function compileKernels(device: GPUDevice, bundle: Bundle, label: string): Promise<Compiled> {
+export async function compileKernels(device: GPUDevice, bundle: Bundle, label: string, only?: ReadonlySet<number>): Promise<Compiled> {
   const { value, done } = scoped(device, `compiling ${label}`, () => {
     const runLayout = device.createBindGroupLayout({
       label: `${label}:run-layout`,
@@ -25,7 +26,7 @@ export async function compileKernels(device: GPUDevice, bundle: Bundle, label: s
     const layouts = new Map<string, GPUBindGroupLayout>();
     const modules = new Map<string, GPUShaderModule>();
     const kernelLayouts: GPUBindGroupLayout[] = [];
-    const pending = bundle.kernels.map((k) => {
+    const pending = bundle.kernels.map((k, index) => {
       const key = k.bindings.map((b) => b.access).join(',');
       let layout = layouts.get(key);
       if (!layout) {
@@ -38,6 +39,7 @@ export async function compileKernels(device: GPUDevice, bundle: Bundle, label: s
         layouts.set(key, layout);
       }
       kernelLayouts.push(layout);
+      if (only && !only.has(index)) return Promise.resolve(undefined);
       let module = modules.get(k.wgsl);
       if (!module) {
         module = device.createShaderModule({ label: `${label}:${k.name}`, code: k.wgsl });

@@ -37,7 +37,7 @@ describe('compiled example bundles on the runtime (Dawn)', () => {
   });
 
   it.each(cases.map((c) => [`${c.file}: ${c.model.name}`, c] as const))('%s: infer matches the CPU reference', async (_name, c) => {
-    const model = await loadModel(c.bundle, { device: gpu.device, seed: 3 });
+    const model = await loadModel(c.bundle, { device: gpu.device, seed: 3, programs: ['infer'] });
     const given = Object.fromEntries(c.model.dims.map((d) => [d, d === 'batch' ? 3 : 5]));
     const { inputs, dims } = randomInputs(c.model, 11, given);
     const ref = evaluate(c.model, initModelParams(c.model, 3), inputs);

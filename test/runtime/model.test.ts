@@ -34,6 +34,17 @@ describe('load', () => {
     expect(device.calls.every((c) => !c.label || c.label.startsWith('rnnc:tiny'))).toBe(true);
   });
 
+  it('compiles only the kernels of the programs asked for, and refuses to run the others', async () => {
+    const device = new FakeDevice(TINY_HOOKS);
+    const bundle = tinyBundle();
+    const model = await loadModel(tinyJson(), { device: asGpu(device), programs: ['infer'] });
+    const inferKernels = new Set(bundle.programs.infer.dispatches.map((d) => d.kernel));
+    expect(device.count('createComputePipelineAsync')).toBe(inferKernels.size);
+    expect(inferKernels.size).toBeLessThan(bundle.kernels.length);
+    const { x, s, ids } = inputs(2, 3);
+    await expect(model.trainStep({ x, s, ids })).rejects.toThrow(/program train_step was not loaded/);
+  });
+
   it('initialises the parameters from their init specs and the seed', async () => {
     const { model } = await tiny();
     const w = await model.getWeights();
