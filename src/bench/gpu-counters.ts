@@ -28,6 +28,11 @@ export function delta(before: Counts): Counts {
   };
 }
 
+/** Bytes of GPU buffers `name` created that are alive now. */
+export function liveBytes(name: string): number {
+  return live.get(name) ?? 0;
+}
+
 /** Peak bytes of GPU buffers alive at once that `name` created (0 when it created none). */
 export function peakBytes(name: string): number {
   return peak.get(name) ?? 0;

@@ -2,10 +2,12 @@
 // one page, on the page's one adapter. Node drives it call by call (src/bench/run.ts), alternating the
 // frameworks; each measure() times one inference or training step inside the page, readback included.
 import type { PageContext } from '../gpu/page-harness.ts';
-import { delta, installCounters, peakBytes, setOwner, snapshot, type Counts } from './gpu-counters.ts';
-import { modelById } from './models.ts';
-import type { Framework, Task } from './report.ts';
+import { delta, installCounters, liveBytes, peakBytes, setOwner, snapshot, type Counts } from './gpu-counters.ts';
+import type { BenchModel } from './models.ts';
+import type { Framework, KernelTime, Task } from './report.ts';
 import { buildOrtModel, ortAdapter } from './ort-side.ts';
+import { profileKernels } from './profile.ts';
+import { measureRoofline, type Roofline } from './roofline.ts';
 import { buildRnncModel, streamSteps, type StreamResult } from './rnnc-side.ts';
 import { buildTfModel, useBackend, wasmThreads, webgpuAdapter } from './tfjs-side.ts';
 
@@ -17,9 +19,8 @@ const prepared = new Map<string, Runner>();
 const url = (path: string) => new URL(path, location.href).href;
 const tfBackend = (fw: Framework) => (fw === 'tfjs-wasm' ? 'wasm' : 'webgpu');
 
-/** Builds model `id` in framework `fw` (rnnc needs its compiled bundle); one warm-up is the caller's. */
-export async function prepare(ctx: PageContext, fw: Framework, id: string, bundle?: unknown): Promise<{ ms: number }> {
-  const m = modelById(id);
+/** Builds model `m` in framework `fw` (rnnc needs its compiled bundle); warming it up is the caller's. */
+export async function prepare(ctx: PageContext, fw: Framework, m: BenchModel, bundle?: unknown): Promise<{ ms: number }> {
   setOwner(`${fw}/${m.id}`);
   const t0 = performance.now();
   let r: Runner;
@@ -36,8 +37,8 @@ export async function prepare(ctx: PageContext, fw: Framework, id: string, bundl
 export interface Measurement { ms: number; counts: Counts; loss: number | null }
 
 /** Times one inference (predict + readback) or one training step (loss read back) of a prepared model. */
-export async function measure(_ctx: PageContext, fw: Framework, id: string, task: Task): Promise<Measurement> {
-  const key = `${fw}/${modelById(id).id}`;
+export async function measure(_ctx: PageContext, fw: Framework, m: BenchModel, task: Task): Promise<Measurement> {
+  const key = `${fw}/${m.id}`;
   const r = prepared.get(key);
   if (!r) throw new Error(`${key} was not prepared`);
   setOwner(key);
@@ -50,29 +51,45 @@ export async function measure(_ctx: PageContext, fw: Framework, id: string, task
   return { ms, counts: delta(c0), loss };
 }
 
-/** Disposes a prepared model; returns the peak GPU bytes its framework held for it. */
-export async function release(_ctx: PageContext, fw: Framework, id: string): Promise<{ peakBytes: number }> {
-  const key = `${fw}/${modelById(id).id}`;
+/** Time per kernel of one run of a prepared rnnc model (src/bench/profile.ts). */
+export async function profile(ctx: PageContext, fw: Framework, m: BenchModel, task: Task): Promise<KernelTime[]> {
+  const r = prepared.get(`${fw}/${m.id}`);
+  if (!r || !fw.startsWith('rnnc')) throw new Error(`${fw}/${m.id}: only prepared rnnc models can be profiled`);
+  setOwner(`${fw}/${m.id}`);
+  return profileKernels(ctx.device, () => (task === 'train' ? r.train!() : r.predict()));
+}
+
+/** Disposes a prepared model; returns the GPU bytes its framework held for it just before (after the
+ * timed runs: the steady state) and at its peak (which includes buffers retired when one grew). */
+export async function release(_ctx: PageContext, fw: Framework, m: BenchModel): Promise<{ liveBytes: number; peakBytes: number }> {
+  const key = `${fw}/${m.id}`;
   const r = prepared.get(key);
+  const live = liveBytes(key);
   if (r) {
     if (fw.startsWith('tfjs')) await useBackend(tfBackend(fw), url('/tfjs-wasm/'));
     await r.dispose();
     prepared.delete(key);
   }
   setOwner('none');
-  return { peakBytes: peakBytes(key) };
+  return { liveBytes: live, peakBytes: peakBytes(key) };
 }
 
-export async function stream(ctx: PageContext, id: string, bundle: unknown, steps: number): Promise<StreamResult> {
+export async function stream(ctx: PageContext, m: BenchModel, bundle: unknown, steps: number): Promise<StreamResult> {
   setOwner('rnnc/stream');
-  return streamSteps(modelById(id), bundle, ctx.device, steps);
+  return streamSteps(m, bundle, ctx.device, steps);
+}
+
+/** What the adapter can do at best (src/bench/roofline.ts). */
+export async function roofline(ctx: PageContext): Promise<Roofline> {
+  setOwner('roofline');
+  return measureRoofline(ctx.device);
 }
 
 /** Which adapter each framework ended up on, and the wasm backend's threads. */
 export async function environment(ctx: PageContext): Promise<Record<string, string | number | boolean>> {
   return {
     harness: `vendor=${ctx.info.vendor} architecture=${ctx.info.architecture} description=${ctx.info.description}`,
-    tfjsWebgpu: webgpuAdapter(), ort: await ortAdapter(), tfjsWasmThreads: wasmThreads(),
+    tfjsWebgpu: webgpuAdapter(), ort: await ortAdapter(), tfjsWasmThreads: await wasmThreads(), sharedArrayBuffer: typeof SharedArrayBuffer !== 'undefined',
     crossOriginIsolated: globalThis.crossOriginIsolated ?? false, userAgent: navigator.userAgent,
   };
 }

@@ -20,7 +20,9 @@ export interface FrameworkResult {
   readonly train?: Timing;
   /** Why training has no timing when inference has one (e.g. tfjs wasm fails on M5). */
   readonly trainNote?: string;
-  /** Peak bytes of GPU buffers the framework held for this model (measured by wrapping createBuffer). */
+  /** GPU buffer bytes the framework held for this model after the timed runs, and at most at once
+   * (measured by wrapping createBuffer and GPUBuffer.destroy). */
+  readonly liveBytes?: number;
   readonly peakBytes?: number;
 }
 
@@ -31,6 +33,16 @@ export interface RnncFigures {
   readonly trainFormula: string;
   readonly plannedBytes: number;
   readonly schedules: readonly string[];
+}
+
+/** One kernel's share of a run (`--profile`): its dispatches replayed alone, median of the replays, summed. */
+export interface KernelTime {
+  /** The pipeline's label (rnnc: `<model>:<kernel name>`). */
+  readonly kernel: string;
+  readonly dispatches: number;
+  readonly ms: number;
+  /** Workgroups of one dispatch (the first). */
+  readonly workgroups: number;
 }
 
 export interface ModelResult {
@@ -44,6 +56,8 @@ export interface ModelResult {
   /** M1 compiled with the per_step schedule (the dispatch-count target). */
   readonly rnncPerStep?: RnncFigures;
   readonly frameworks: Partial<Record<Framework, FrameworkResult>>;
+  /** rnnc's time per kernel (`--profile`): each dispatch replayed alone. */
+  readonly profile?: Partial<Record<Task, KernelTime[]>>;
 }
 
 export interface StreamFigures {
@@ -58,11 +72,19 @@ export interface StreamFigures {
 
 export interface TargetCheck { readonly target: string; readonly holds: boolean | null; readonly detail: string }
 
+/** The adapter at its best (src/bench/roofline.ts). */
+export interface Roofline { readonly fmaGflops: number; readonly copyGBs: number; readonly dispatchUs: number; readonly submitMs: number; readonly barrierUs: number }
+
+export const formatRoofline = (r: Roofline): string =>
+  `${r.fmaGflops.toFixed(1)} GFLOP/s of register FMAs, ${r.copyGBs.toFixed(1)} GB/s copying, ${r.dispatchUs.toFixed(0)} µs per extra dispatch, ` +
+  `${r.submitMs.toFixed(2)} ms per submit round trip, ${r.barrierUs.toFixed(1)} µs per workgroupBarrier (8 workgroups × 128 threads)`;
+
 export interface BenchResults {
   readonly date: string;
   readonly command: string;
   readonly repetitions: { readonly warmup: number; readonly infer: number; readonly train: number };
   readonly environment: Record<string, string | number | boolean>;
+  readonly roofline?: Roofline;
   readonly models: ModelResult[];
   readonly stream?: StreamFigures;
   readonly targets: TargetCheck[];
@@ -96,8 +118,10 @@ const RECURRENT = ['M1', 'M2', 'M3', 'M4'];
 export function checkTargets(results: Pick<BenchResults, 'models' | 'stream'>): TargetCheck[] {
   const out: TargetCheck[] = [];
   const ratioTarget = (ids: string[], fw: Framework, task: Task, factor: number, label: string) => {
-    const rows = results.models.filter((m) => ids.includes(m.id));
-    const parts = rows.map((m) => ({ id: m.id, s: speedup(m, fw, task) }));
+    const parts = ids.map((id) => {
+      const m = results.models.find((x) => x.id === id);
+      return { id, s: m ? speedup(m, fw, task) : null };
+    });
     const measured = parts.filter((p) => p.s !== null);
     const holds = measured.some((p) => p.s! < factor) ? false : measured.length === parts.length && parts.length > 0 ? true : null;
     const detail = parts.map((p) => `${p.id} ${p.s === null ? 'not measured' : `${fmtX(p.s)}`}`).join(', ');
@@ -132,6 +156,8 @@ const fmtMs = (ms: number | null): string => (ms === null ? '–' : ms >= 100 ? 
 const fmtX = (x: number): string => (x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);
 const fmtG = (flops: number, ms: number | null): string => (ms === null ? '–' : gflops(flops, ms).toFixed(2));
 const mib = (bytes: number | undefined): string => (bytes === undefined || bytes === 0 ? '–' : (bytes / 2 ** 20).toFixed(1));
+
+const held = (f: FrameworkResult | undefined): string => (f?.peakBytes ? `${mib(f.liveBytes)} (${mib(f.peakBytes)})` : '–');
 
 function cell(r: ModelResult, fw: Framework, task: Task): string {
   const f = r.frameworks[fw];
@@ -177,7 +203,7 @@ export function markdownTables(res: Pick<BenchResults, 'models' | 'stream' | 'ta
                `training step ${cell(perStep, 'rnnc-per-step', 'train')} ms.`);
   }
   L.push('', '### Dispatches per run and GPU memory', '',
-    '| model | dispatches infer rnnc · tfjs · ORT | dispatches train rnnc · tfjs | rnnc train formula (schedule) | peak GPU MiB rnnc · tfjs · ORT | rnnc planned MiB |',
+    '| model | dispatches infer rnnc · tfjs · ORT | dispatches train rnnc · tfjs | rnnc train formula (schedule) | GPU MiB held (peak) rnnc · tfjs · ORT | rnnc planned MiB |',
     '| --- | --: | --: | --- | --: | --: |');
   for (const r of res.models) {
     const f = r.frameworks;
@@ -185,7 +211,7 @@ export function markdownTables(res: Pick<BenchResults, 'models' | 'stream' | 'ta
     const ps = r.rnncPerStep ? `; per_step: ${r.rnncPerStep.trainFormula} = ${r.rnncPerStep.trainDispatches}` : '';
     L.push(`| ${r.id} | ${count(r, 'rnnc', 'infer')} · ${count(r, 'tfjs-webgpu', 'infer')} · ${count(r, 'ort-webgpu', 'infer')} | ` +
            `${count(r, 'rnnc', 'train')} · ${count(r, 'tfjs-webgpu', 'train')} | ${formula}${ps} | ` +
-           `${mib(f.rnnc?.peakBytes)} · ${mib(f['tfjs-webgpu']?.peakBytes)} · ${mib(f['ort-webgpu']?.peakBytes)} | ${mib(r.rnnc?.plannedBytes)} |`);
+           `${held(f.rnnc)} · ${held(f['tfjs-webgpu'])} · ${held(f['ort-webgpu'])} | ${mib(r.rnnc?.plannedBytes)} |`);
   }
   const s = res.stream;
   if (s) {
@@ -195,6 +221,23 @@ export function markdownTables(res: Pick<BenchResults, 'models' | 'stream' | 'ta
       '| median ms/step | p90 ms | submissions/step | dispatches/step | pipelines/step | bind groups/step |',
       '| --: | --: | --: | --: | --: | --: |',
       `| ${fmtMs(median(s.stepMs))} | ${fmtMs(p90)} | ${s.submitsPerStep} | ${s.dispatchesPerStep} | ${s.pipelinesPerStep} | ${s.bindGroupsPerStep} |`);
+  }
+  const profiled = res.models.filter((r) => r.profile);
+  if (profiled.length > 0) {
+    L.push('', '### rnnc time per kernel (each dispatch replayed alone; the kernels that make up 90% of the time)', '',
+      '| model | task | kernel | dispatches | workgroups | ms | share |', '| --- | --- | --- | --: | --: | --: | --: |');
+    for (const r of profiled) {
+      for (const task of ['infer', 'train'] as const) {
+        const ks = r.profile![task] ?? [];
+        const total = ks.reduce((a, k) => a + k.ms, 0);
+        let acc = 0;
+        for (const k of ks) {
+          if (acc >= 0.9 * total) break;
+          acc += k.ms;
+          L.push(`| ${r.id} | ${task} | ${k.kernel.replace(/^[^:]*:/, '')} | ${k.dispatches} | ${k.workgroups} | ${fmtMs(k.ms)} | ${(100 * k.ms / total).toFixed(0)}% |`);
+        }
+      }
+    }
   }
   L.push('', '### Targets', '');
   for (const t of res.targets) L.push(`- ${t.holds === null ? '?' : t.holds ? 'holds' : 'MISSED'}: ${t.target} — ${t.detail}`);

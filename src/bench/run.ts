@@ -7,12 +7,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openGpuPage, type GpuPage } from '../gpu/browser.ts';
+import { launchBrowser, openGpuPage, type GpuPage } from '../gpu/browser.ts';
 import { MODELS, STREAM_MODEL, forwardFlops, modelById, trainFlops, type BenchModel } from './models.ts';
 import type { Measurement } from './page.ts';
 import {
-  checkTargets, markdownTables, type BenchResults, type Framework, type FrameworkResult, type ModelResult, type RnncFigures,
-  type StreamFigures, type Task,
+  checkTargets, formatRoofline, markdownTables, type BenchResults, type Framework, type FrameworkResult, type KernelTime, type ModelResult, type RnncFigures,
+  type Roofline, type StreamFigures, type Task,
 } from './report.ts';
 import { compileBench, type Compiled, type Schedule } from './rnnc-compile.ts';
 import type { StreamResult } from './rnnc-side.ts';
@@ -27,16 +27,20 @@ export interface BenchOptions {
   readonly streamSteps: number;
   readonly frameworks: readonly Framework[];
   readonly out: string | null;
+  /** Also time rnnc kernel by kernel (src/bench/profile.ts). */
+  readonly profile: boolean;
 }
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --model M1 [--model M2 ...]] [-- --out FILE | --no-out]
-  --quick   1 warm-up and 1 timed repetition per task (default: 1 warm-up, 5 inference and 3 training repetitions)
+  --quick   1 warm-up and 1 timed repetition per task (default: 1 warm-up, median of 3; tfjs webgpu's
+            first runs compile its shaders for minutes on SwiftShader, so more would not fit ~15 minutes)
   --model   only these models (M1..M5); the streaming case runs with M1
   --only    only these frameworks (rnnc, tfjs-webgpu, tfjs-wasm, ort-webgpu; comma separated)
+  --profile also time rnnc kernel by kernel (each dispatch replayed alone) and print the table
   --out     where to write the JSON results (default bench/results.json)`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  let quick = false, out: string | null = resolve(ROOT, 'bench', 'results.json');
+  let quick = false, profile = false, out: string | null = resolve(ROOT, 'bench', 'results.json');
   const ids: string[] = [];
   let only: Framework[] | null = null;
   for (let i = 0; i < argv.length; i++) {
@@ -47,6 +51,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       return v;
     };
     if (a === '--quick') quick = true;
+    else if (a === '--profile') profile = true;
     else if (a.startsWith('--model')) ids.push(...value().split(','));
     else if (a.startsWith('--only')) only = value().split(',') as Framework[];
     else if (a.startsWith('--out')) out = resolve(value());
@@ -56,12 +61,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const all: Framework[] = ['rnnc', 'rnnc-per-step', 'tfjs-webgpu', 'tfjs-wasm', 'ort-webgpu'];
   const frameworks = only ? all.filter((f) => only!.includes(f) || (f === 'rnnc-per-step' && only!.includes('rnnc'))) : all;
   return {
-    models: ids.length > 0 ? ids.map(modelById) : MODELS, frameworks, out,
-    warmup: 1, inferReps: quick ? 1 : 5, trainReps: quick ? 1 : 3, streamSteps: quick ? 16 : 64,
+    models: ids.length > 0 ? ids.map(modelById) : MODELS, frameworks, out, profile,
+    warmup: 1, inferReps: quick ? 1 : 3, trainReps: quick ? 1 : 3, streamSteps: quick ? 16 : 64,
   };
 }
 
-const log = (s: string) => process.stderr.write(`${s}\n`);
+/** Progress lines (stderr); tests set RNNC_BENCH_QUIET=1. */
+const log = (s: string) => {
+  if (!process.env.RNNC_BENCH_QUIET) process.stderr.write(`${s}\n`);
+};
 const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ').slice(0, 400);
 
 function figures(c: Compiled): RnncFigures {
@@ -83,7 +91,9 @@ async function pageCall<T>(page: GpuPage, fn: string, ...args: unknown[]): Promi
   }
 }
 
-async function benchModel(page: GpuPage, m: BenchModel, o: BenchOptions): Promise<ModelResult> {
+/** Every framework in `o.frameworks` on model `m`: build, warm up, alternate timed repetitions, release. */
+export async function benchModel(page: GpuPage, m: BenchModel,
+                                 o: Pick<BenchOptions, 'frameworks' | 'warmup' | 'inferReps' | 'trainReps'> & { profile?: boolean }): Promise<ModelResult> {
   const slots: Slot[] = [];
   const result: { rnnc?: RnncFigures; rnncPerStep?: RnncFigures } = {};
   const bundles = new Map<Framework, unknown>();
@@ -106,7 +116,7 @@ async function benchModel(page: GpuPage, m: BenchModel, o: BenchOptions): Promis
       bundles.set(fw, c.compiled.bundle);
     }
     try {
-      const { ms } = await pageCall<{ ms: number }>(page, 'prepare', fw, m.id, bundles.get(fw));
+      const { ms } = await pageCall<{ ms: number }>(page, 'prepare', fw, m, bundles.get(fw));
       log(`  ${m.id} ${fw}: ready in ${ms.toFixed(0)} ms`);
     } catch (e) {
       Object.assign(slot, { status: 'failed', note: short(e) });
@@ -117,7 +127,7 @@ async function benchModel(page: GpuPage, m: BenchModel, o: BenchOptions): Promis
   const canTrain = (s: Slot) => s.fw !== 'ort-webgpu' && !s.trainNote;
   const once = async (s: Slot, task: Task, into: number[] | null) => {
     try {
-      const r = await pageCall<Measurement>(page, 'measure', s.fw, m.id, task);
+      const r = await pageCall<Measurement>(page, 'measure', s.fw, m, task);
       s.last[task] = r;
       into?.push(r.ms);
       log(`  ${m.id} ${s.fw} ${task}${into ? '' : ' (warm-up)'}: ${r.ms.toFixed(1)} ms, ${r.counts.dispatches} dispatches`);
@@ -135,12 +145,22 @@ async function benchModel(page: GpuPage, m: BenchModel, o: BenchOptions): Promis
   }
   for (let r = 0; r < o.inferReps; r++) for (const s of rotate(live(), r)) await once(s, 'infer', s.infer);
   for (let r = 0; r < o.trainReps; r++) for (const s of rotate(live().filter(canTrain), r)) await once(s, 'train', s.train);
+  const profile: Partial<Record<Task, KernelTime[]>> = {};
+  if (o.profile && live().some((s) => s.fw === 'rnnc')) {
+    for (const task of ['infer', 'train'] as const) {
+      try {
+        profile[task] = await pageCall<KernelTime[]>(page, 'profile', 'rnnc', m, task);
+      } catch (e) {
+        log(`  ${m.id} rnnc profile ${task}: FAILED: ${short(e)}`);
+      }
+    }
+  }
   const frameworks: Partial<Record<Framework, FrameworkResult>> = {};
   for (const s of slots) {
-    let peakBytes: number | undefined;
+    let bytes: { liveBytes: number; peakBytes: number } | undefined;
     if (s.status !== 'n/a' && s.status !== 'pending') {
       try {
-        peakBytes = (await pageCall<{ peakBytes: number }>(page, 'release', s.fw, m.id)).peakBytes;
+        bytes = await pageCall<{ liveBytes: number; peakBytes: number }>(page, 'release', s.fw, m);
       } catch (e) {
         log(`  ${m.id} ${s.fw}: release failed: ${short(e)}`);
       }
@@ -152,23 +172,47 @@ async function benchModel(page: GpuPage, m: BenchModel, o: BenchOptions): Promis
     const infer = timing('infer', s.infer), train = s.fw === 'ort-webgpu' ? undefined : timing('train', s.train);
     frameworks[s.fw] = {
       status: s.status, ...(s.note ? { note: s.note } : {}), ...(infer ? { infer } : {}), ...(train ? { train } : {}),
-      ...(s.trainNote ? { trainNote: s.trainNote } : {}), ...(peakBytes ? { peakBytes: peakBytes } : {}),
+      ...(s.trainNote ? { trainNote: s.trainNote } : {}), ...(bytes?.peakBytes ? bytes : {}),
     };
   }
-  return { id: m.id, title: m.title, batch: m.batch, time: m.time, forwardFlops: forwardFlops(m), trainFlops: trainFlops(m), ...result, frameworks };
+  return { id: m.id, title: m.title, batch: m.batch, time: m.time, forwardFlops: forwardFlops(m), trainFlops: trainFlops(m), ...result, frameworks,
+           ...(o.profile ? { profile } : {}) };
 }
 
-async function benchStream(page: GpuPage, o: BenchOptions): Promise<StreamFigures | undefined> {
-  const m = modelById(STREAM_MODEL);
+/** The streaming case: `steps` single time steps of `m` at batch 1. */
+export async function benchStream(page: GpuPage, steps: number, m: BenchModel = modelById(STREAM_MODEL)): Promise<StreamFigures | undefined> {
   const c = compileBench(m, ROOT);
   if (!c.ok || !c.compiled.bundle.programs.stream_step) return undefined;
-  const r = await pageCall<StreamResult>(page, 'stream', m.id, c.compiled.bundle, o.streamSteps);
+  const r = await pageCall<StreamResult>(page, 'stream', m, c.compiled.bundle, steps);
   log(`  stream ${m.id}: ${r.steps} steps, ${r.submitsPerStep} submits/step`);
   // The first step may compile nothing either; its counts are in the JSON for the record.
   return {
     model: `${m.id} (LSTM(128), batch 1)`, steps: r.steps, stepMs: r.stepMs, submitsPerStep: r.submitsPerStep,
     dispatchesPerStep: r.perStep.dispatches, pipelinesPerStep: r.perStep.pipelines, bindGroupsPerStep: r.perStep.bindGroups,
   };
+}
+
+/** The benchmark's page: every framework's code, ORT's and tfjs-wasm's files served beside it. */
+export async function openBenchPage(): Promise<GpuPage> {
+  // SharedArrayBuffer without cross-origin isolation headers (which the harness's server does not send),
+  // so tfjs' wasm backend can load its threaded build, as on a site serving COOP/COEP.
+  const browser = await launchBrowser({ args: ['--enable-features=SharedArrayBuffer'] });
+  try {
+    const page = await openGpuPage({
+      browser,
+      bundles: { bench: 'src/bench/page.ts' },
+      mounts: { ort: resolve(ROOT, 'node_modules/onnxruntime-web/dist'), 'tfjs-wasm': resolve(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') },
+    });
+    const close = page.close.bind(page);
+    page.close = async () => {                                          // closing the page closes its browser too
+      await close();
+      await browser.close();
+    };
+    return page;
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
 }
 
 /** Runs the benchmark; returns the process exit status. */
@@ -182,18 +226,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   const started = performance.now();
   const load0 = loadavg()[0]!;
-  const page = await openGpuPage({
-    bundles: { bench: 'src/bench/page.ts' },
-    mounts: { ort: resolve(ROOT, 'node_modules/onnxruntime-web/dist'), 'tfjs-wasm': resolve(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') },
-  });
+  const page = await openBenchPage();
   try {
     log(`adapter: ${page.info.vendor} ${page.info.architecture} ${page.info.description}`);
+    const roof = await pageCall<Roofline>(page, 'roofline');
+    log(`roofline: ${formatRoofline(roof)}`);
     const models: ModelResult[] = [];
     for (const m of o.models) {
       log(`${m.id} ${m.title}: batch ${m.batch}, ${m.time} steps`);
       models.push(await benchModel(page, m, o));
     }
-    const stream = o.frameworks.includes('rnnc') ? await benchStream(page, o) : undefined;
+    const stream = o.frameworks.includes('rnnc') ? await benchStream(page, o.streamSteps) : undefined;
     const env = await pageCall<Record<string, string | number | boolean>>(page, 'environment');
     const ortNotes = page.console.filter((l) => /not assigned to the preferred execution providers/i.test(l));
     const results: BenchResults = {
@@ -205,14 +248,14 @@ export async function main(argv: string[]): Promise<number> {
         loadAverageStart: Number(load0.toFixed(2)), loadAverageEnd: Number(loadavg()[0]!.toFixed(2)),
         ortCpuFallback: ortNotes.length > 0 ? ortNotes[0]!.slice(0, 300) : 'none reported',
       },
-      models, ...(stream ? { stream } : {}), targets: checkTargets({ models, ...(stream ? { stream } : {}) }),
+      roofline: roof, models, ...(stream ? { stream } : {}), targets: checkTargets({ models, ...(stream ? { stream } : {}) }),
       wallSeconds: Math.round((performance.now() - started) / 1000),
     };
     process.stdout.write(`## rnnc benchmark — ${results.date}\n\n`);
     process.stdout.write(`adapter: ${String(env.harness)}; tfjs webgpu: ${String(env.tfjsWebgpu)}; ORT: ${String(env.ort)}; ` +
       `tfjs wasm threads: ${String(env.tfjsWasmThreads)}; ${results.environment.cpu}; load average ${load0.toFixed(2)} → ` +
       `${loadavg()[0]!.toFixed(2)}; ${o.warmup} warm-up, median of ${o.inferReps} (inference) / ${o.trainReps} (training); ` +
-      `${results.wallSeconds} s\n\n`);
+      `${results.wallSeconds} s\n\nadapter at its best (src/bench/roofline.ts): ${formatRoofline(roof)}\n\n`);
     process.stdout.write(markdownTables(results));
     if (o.out) {
       mkdirSync(dirname(o.out), { recursive: true });

@@ -8,7 +8,7 @@
 // the same FLOPs. Frames are channels last here ([B, T, H, W, C]), channels first in rnnc.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BenchModel } from './models.ts';
 import { benchData } from './data.ts';
 
@@ -26,6 +26,7 @@ let wasmPathsSet = false;
 export async function useBackend(backend: TfBackend, wasmUrl: string): Promise<string> {
   if (backend === 'wasm' && !wasmPathsSet) {
     setWasmPaths(wasmUrl);
+    setThreadsCount(navigator.hardwareConcurrency);                // XNNPACK's default is half the cores
     wasmPathsSet = true;
   }
   if (tf.getBackend() !== backend && !(await tf.setBackend(backend))) throw new Error(`tfjs backend ${backend} failed to initialise`);
@@ -36,10 +37,10 @@ export async function useBackend(backend: TfBackend, wasmUrl: string): Promise<s
 /** A backend instance if it was initialised (tf.findBackend would initialise it). */
 const initialised = (name: TfBackend): unknown => (tf.engine() as unknown as { registry: Record<string, unknown> }).registry[name];
 
-/** Threads the wasm backend runs on (1 when the page is not cross-origin isolated). */
-export function wasmThreads(): number {
-  const b = initialised('wasm') as { wasm?: { tfjs?: { getThreadsCount?: () => number } } } | undefined;
-  return b ? Number(b.wasm?.tfjs?.getThreadsCount?.() ?? 1) : 0;
+/** Threads the wasm backend runs on (0: never initialised; 1 when the page has no SharedArrayBuffer). */
+export async function wasmThreads(): Promise<string> {
+  const mt = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+  return `${initialised('wasm') ? getThreadsCount() : 0} (multithread support: ${mt})`;
 }
 
 /** What the webgpu backend's own adapter says (tfjs requests its own device on the page's adapter). */
