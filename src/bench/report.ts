@@ -73,11 +73,16 @@ export interface StreamFigures {
 export interface TargetCheck { readonly target: string; readonly holds: boolean | null; readonly detail: string }
 
 /** The adapter at its best (src/bench/roofline.ts). */
-export interface Roofline { readonly fmaGflops: number; readonly copyGBs: number; readonly dispatchUs: number; readonly submitMs: number; readonly barrierUs: number }
+export interface Roofline {
+  readonly fmaGflops: number; readonly loadsF32G: number; readonly loadsVec4G: number; readonly loadsWorkgroupG: number;
+  readonly memcpyGBs: number; readonly dispatchUs: number; readonly submitMs: number; readonly barrierUs: number;
+}
 
 export const formatRoofline = (r: Roofline): string =>
-  `${r.fmaGflops.toFixed(1)} GFLOP/s of register FMAs, ${r.copyGBs.toFixed(1)} GB/s copying, ${r.dispatchUs.toFixed(0)} µs per extra dispatch, ` +
-  `${r.submitMs.toFixed(2)} ms per submit round trip, ${r.barrierUs.toFixed(1)} µs per workgroupBarrier (8 workgroups × 128 threads)`;
+  `${r.fmaGflops.toFixed(1)} GFLOP/s of register FMAs; loads per second: ${r.loadsF32G.toFixed(2)} G f32 and ${r.loadsVec4G.toFixed(2)} G vec4 ` +
+  `from storage, ${r.loadsWorkgroupG.toFixed(2)} G f32 from workgroup memory (copyBufferToBuffer ${r.memcpyGBs.toFixed(1)} GB/s); ` +
+  `${r.dispatchUs.toFixed(0)} µs per extra dispatch, ${r.submitMs.toFixed(2)} ms per submit round trip, ` +
+  `${r.barrierUs.toFixed(1)} µs per workgroupBarrier (8 workgroups × 128 threads)`;
 
 export interface BenchResults {
   readonly date: string;
