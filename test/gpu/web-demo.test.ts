@@ -1,6 +1,6 @@
 // The web demo (examples/web) in headless Chromium on WebGPU, as a person would use it: pick the names
 // example, press Train (a few steps: ?maxSteps), see the loss chart grow, type a name and get gender
-// probabilities; then the CO2 example's forecast. Saves a screenshot to out/web-demo.png.
+// probabilities; then the CO2 example's forecast. Saves screenshots to out/web-demo.png and out/web-demo-co2.png.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright';
@@ -56,6 +56,7 @@ describe('web demo', () => {
     const page = await trainFew('co2', 3);
     const forecast = await page.getAttribute('#try', 'data-forecast');
     expect(forecast?.split(',').map(Number).filter(Number.isFinite)).toHaveLength(12);
+    await page.screenshot({ path: 'out/web-demo-co2.png', fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
   });
