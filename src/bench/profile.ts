@@ -1,7 +1,7 @@
 // Page side: time per kernel, without touching the runtime. While one run is recorded, the compute-pass
 // prototypes note each dispatch's pipeline, bind groups (with dynamic offsets) and grid; afterwards each
-// recorded dispatch is replayed alone in its own submission and timed from submit to onSubmittedWorkDone
-// (wall clock: on SwiftShader the "GPU" is the CPU, so that is the kernel's time plus a submit). A replay
+// recorded dispatch is replayed alone in its own submission and timed from submit to onSubmittedWorkDone,
+// less an empty submission's round trip (wall clock: on SwiftShader the "GPU" is the CPU). A replay
 // reads and writes the buffers as they are after the run, so data-dependent work is timed at end state.
 import type { KernelTime } from './report.ts';
 
@@ -55,15 +55,17 @@ export async function profileKernels(device: GPUDevice, run: () => Promise<unkno
     recorded = recording;
     recording = null;
   }
-  const totals = new Map<string, { dispatches: number; ms: number; workgroups: number }>();
-  for (const r of recorded) {
+  // An empty submission's round trip, taken off every replay: what is left is the kernel.
+  const replay = async (r: Recorded | null): Promise<number> => {
     const times: number[] = [];
     for (let i = 0; i < reps; i++) {
       const enc = device.createCommandEncoder({ label: 'profile replay' });
       const p = enc.beginComputePass({ label: 'profile replay' });
-      p.setPipeline(r.pipeline);
-      for (const b of r.binds) p.setBindGroup(b.index, b.group, b.offsets);
-      p.dispatchWorkgroups(...r.grid);
+      if (r) {
+        p.setPipeline(r.pipeline);
+        for (const b of r.binds) p.setBindGroup(b.index, b.group, b.offsets);
+        p.dispatchWorkgroups(...r.grid);
+      }
       p.end();
       const t0 = performance.now();
       device.queue.submit([enc.finish()]);
@@ -71,10 +73,16 @@ export async function profileKernels(device: GPUDevice, run: () => Promise<unkno
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);
+    return times[times.length >> 1]!;
+  };
+  const empty = await replay(null);
+  const totals = new Map<string, { dispatches: number; ms: number; workgroups: number }>();
+  for (const r of recorded) {
+    const ms = Math.max(0, (await replay(r)) - empty);
     const label = r.pipeline.label || '(unlabelled)';
     const t = totals.get(label) ?? { dispatches: 0, ms: 0, workgroups: r.grid[0] * r.grid[1] * r.grid[2] };
     t.dispatches++;
-    t.ms += times[times.length >> 1]!;
+    t.ms += ms;
     totals.set(label, t);
   }
   return [...totals].map(([kernel, t]) => ({ kernel, ...t })).sort((a, b) => b.ms - a.ms);

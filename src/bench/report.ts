@@ -68,6 +68,9 @@ export interface StreamFigures {
   readonly dispatchesPerStep: number;
   readonly pipelinesPerStep: number;
   readonly bindGroupsPerStep: number;
+  /** Kernel time of one step (its dispatches replayed alone); the rest is submission and readback. */
+  readonly kernelMs?: number;
+  readonly kernels?: KernelTime[];
 }
 
 export interface TargetCheck { readonly target: string; readonly holds: boolean | null; readonly detail: string }
@@ -226,6 +229,10 @@ export function markdownTables(res: Pick<BenchResults, 'models' | 'stream' | 'ta
       '| median ms/step | p90 ms | submissions/step | dispatches/step | pipelines/step | bind groups/step |',
       '| --: | --: | --: | --: | --: | --: |',
       `| ${fmtMs(median(s.stepMs))} | ${fmtMs(p90)} | ${s.submitsPerStep} | ${s.dispatchesPerStep} | ${s.pipelinesPerStep} | ${s.bindGroupsPerStep} |`);
+    if (s.kernels?.length) {
+      L.push('', `One step's dispatches replayed alone (each pays its own submission, so small kernels read high): ` +
+        s.kernels.slice(0, 4).map((k) => `${k.kernel.replace(/^(rnnc:)?[^:]*:/, '')} ${fmtMs(k.ms)} ms`).join(', ') + '.');
+    }
   }
   const profiled = res.models.filter((r) => r.profile);
   if (profiled.length > 0) {

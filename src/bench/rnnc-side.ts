@@ -6,6 +6,8 @@ import type { BenchModel } from './models.ts';
 import { inputShape } from './models.ts';
 import { benchData } from './data.ts';
 import { delta, snapshot, type Counts } from './gpu-counters.ts';
+import { profileKernels } from './profile.ts';
+import type { KernelTime } from './report.ts';
 
 export interface RnncModel {
   predict(): Promise<void>;
@@ -37,6 +39,9 @@ export interface StreamResult {
   readonly firstStep: Counts;
   readonly submitsPerStep: number;
   readonly steps: number;
+  /** Kernel time of one more step, its dispatches replayed alone (the rest of a step is submit and readback). */
+  readonly kernelMs: number;
+  readonly kernels: KernelTime[];
 }
 
 /** `steps` stream steps of one time step each at batch 1 (the bundle must be compiled with a stream_step). */
@@ -60,8 +65,11 @@ export async function streamSteps(m: BenchModel, bundle: unknown, device: GPUDev
     }
     const all = delta(rest);
     const n = Math.max(1, steps - 1);
+    const submits = (model.submits - submits0) / steps;
+    const x0 = { data: d.x.subarray(0, m.features), shape: [1, 1, m.features] };
+    const kernels = await profileKernels(device, () => stream.step({ x: x0 }, { dims: { batch: 1 } }));
     return {
-      stepMs, firstStep: first!, steps, submitsPerStep: (model.submits - submits0) / steps,
+      stepMs, firstStep: first!, steps, submitsPerStep: submits, kernelMs: kernels.reduce((a, k) => a + k.ms, 0), kernels,
       perStep: { dispatches: all.dispatches / n, submits: all.submits / n, pipelines: all.pipelines / n, bindGroups: all.bindGroups / n },
     };
   } finally {

@@ -189,6 +189,7 @@ export async function benchStream(page: GpuPage, steps: number, m: BenchModel = 
   return {
     model: `${m.id} (LSTM(128), batch 1)`, steps: r.steps, stepMs: r.stepMs, submitsPerStep: r.submitsPerStep,
     dispatchesPerStep: r.perStep.dispatches, pipelinesPerStep: r.perStep.pipelines, bindGroupsPerStep: r.perStep.bindGroups,
+    kernelMs: r.kernelMs, kernels: r.kernels,
   };
 }
 
