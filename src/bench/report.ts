@@ -215,7 +215,8 @@ export function markdownTables(res: Pick<BenchResults, 'models' | 'stream' | 'ta
     '| --- | --: | --: | --- | --: | --: |');
   for (const r of res.models) {
     const f = r.frameworks;
-    const formula = r.rnnc ? `${r.rnnc.trainFormula} (${r.rnnc.schedules.map((s) => s.split(': ')[1]).join(', ') || 'no recurrence schedule'})` : '–';
+    const sched = r.rnnc?.schedules.map((s) => s.split(': ')[1]).join(', ');
+    const formula = r.rnnc ? `${r.rnnc.trainFormula}${sched ? ` (${sched})` : ''}` : '–';
     const ps = r.rnncPerStep ? `; per_step: ${r.rnncPerStep.trainFormula} = ${r.rnncPerStep.trainDispatches}` : '';
     L.push(`| ${r.id} | ${count(r, 'rnnc', 'infer')} · ${count(r, 'tfjs-webgpu', 'infer')} · ${count(r, 'ort-webgpu', 'infer')} | ` +
            `${count(r, 'rnnc', 'train')} · ${count(r, 'tfjs-webgpu', 'train')} | ${formula}${ps} | ` +

@@ -19,7 +19,7 @@ export interface Compiled {
   readonly programs: Partial<Record<ProgramName, ProgramFigures>>;
   /** Planned bytes at the benchmark's sizes: activation arena, params + grads, optimizer state. */
   readonly plannedBytes: number;
-  /** The compiler's schedule choices, one line per recurrence. */
+  /** The compiler's schedule choice for each recurrence that has one (not the stream_step line). */
   readonly schedules: readonly string[];
 }
 
@@ -49,7 +49,7 @@ export function compileBench(m: BenchModel, root: string, schedule?: Schedule): 
     ok: true,
     compiled: {
       bundle, schedule: schedule ?? 'auto', programs, plannedBytes: mem.arenaBytes + mem.paramBytes + mem.optimizerBytes,
-      schedules: bundle.schedules.map((s) => `${s.layer}: ${s.choice}`),
+      schedules: bundle.schedules.filter((s) => s.layer !== 'stream_step').map((s) => `${s.layer}: ${s.choice}`),
     },
   };
 }
