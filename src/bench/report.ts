@@ -71,6 +71,8 @@ export interface StreamFigures {
   /** Kernel time of one step (its dispatches replayed alone); the rest is submission and readback. */
   readonly kernelMs?: number;
   readonly kernels?: KernelTime[];
+  /** What the first step asked of WebGPU (the per-step figures above are over the steps after it). */
+  readonly firstStep?: { readonly dispatches: number; readonly submits: number; readonly pipelines: number; readonly bindGroups: number };
 }
 
 export interface TargetCheck { readonly target: string; readonly holds: boolean | null; readonly detail: string }

@@ -185,11 +185,10 @@ export async function benchStream(page: GpuPage, steps: number, m: BenchModel = 
   if (!c.ok || !c.compiled.bundle.programs.stream_step) return undefined;
   const r = await pageCall<StreamResult>(page, 'stream', m, c.compiled.bundle, steps);
   log(`  stream ${m.id}: ${r.steps} steps, ${r.submitsPerStep} submits/step`);
-  // The first step may compile nothing either; its counts are in the JSON for the record.
   return {
     model: `${m.id} (LSTM(128), batch 1)`, steps: r.steps, stepMs: r.stepMs, submitsPerStep: r.submitsPerStep,
     dispatchesPerStep: r.perStep.dispatches, pipelinesPerStep: r.perStep.pipelines, bindGroupsPerStep: r.perStep.bindGroups,
-    kernelMs: r.kernelMs, kernels: r.kernels,
+    kernelMs: r.kernelMs, kernels: r.kernels, firstStep: r.firstStep,
   };
 }
 
