@@ -9,7 +9,7 @@
 //
 // Both system pieces come from Debian: `apt-get install -y chromium libvulkan1`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const APT_PACKAGES = ['chromium', 'libvulkan1'];
 const CHROMIUM = '/usr/bin/chromium';
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const NODE_DEPS = ['ohm-js', 'esbuild', 'vitest', 'typescript', 'playwright', 'webgpu', '@webgpu/types'];
+// Every declared dependency, so a node_modules from before a package was added is refreshed too.
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const NODE_DEPS = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
 
 function line(ok, what, detail) {
   console.log(`setup: ${ok ? 'ok     ' : 'missing'} ${what}${detail ? ` (${detail})` : ''}`);
