@@ -55,6 +55,6 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
   ]);
   const memory = planMemory(graph, pinned);
   const codegen: CodegenOptions = { ...DEFAULT_CODEGEN, ...(opts.maxWorkgroupBytes ? { maxWorkgroupBytes: opts.maxWorkgroupBytes } : {}),
-                                    ...(opts.schedule ? { schedule: opts.schedule } : {}) };
+                                    ...(opts.schedule ? { schedule: opts.schedule } : {}), ...(opts.subgroups ? { subgroups: true } : {}) };
   return assembleBundle({ model, lowered, graph, memory, training, streamBlocker: blocker, codegen, inputGradients });
 }

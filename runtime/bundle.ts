@@ -159,4 +159,13 @@ export interface Bundle {
   readonly programs: { readonly infer: Program; readonly train_step?: Program; readonly gradients?: Program; readonly stream_step?: Program };
   readonly training: BundleTraining | null;
   readonly schedules: readonly ScheduleNote[];
+  /**
+   * WebGPU features the kernels need (each enabled in their WGSL); absent means none. The device a bundle
+   * is loaded on must have been created with them.
+   */
+  readonly features?: readonly BundleFeature[];
 }
+
+/** Optional WebGPU features a compiled bundle may use. */
+export const BUNDLE_FEATURES = ['subgroups'] as const;
+export type BundleFeature = (typeof BUNDLE_FEATURES)[number];

@@ -39,8 +39,11 @@ export async function requestDevice(
   return { adapter, device, info };
 }
 
-/** A device with the adapter's maxima of every limit the validator checks (minimum alignments excluded). */
-export async function requestModelDevice(gpu?: GPU): Promise<GPUDevice> {
+/**
+ * A device with the adapter's maxima of every limit the validator checks (minimum alignments excluded),
+ * and the features a bundle needs where the adapter has them (the validator reports the ones it lacks).
+ */
+export async function requestModelDevice(gpu?: GPU, features: readonly string[] = []): Promise<GPUDevice> {
   const g = gpu ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!g) throw new Error('WebGPU is not available: navigator.gpu is missing (pass { device } or { gpu } in Node)');
   const adapter = await g.requestAdapter({ powerPreference: 'high-performance' });
@@ -50,5 +53,6 @@ export async function requestModelDevice(gpu?: GPU): Promise<GPUDevice> {
     const v = (adapter.limits as unknown as Record<string, number>)[k];
     if (k.startsWith('max') && typeof v === 'number') requiredLimits[k] = v;
   }
-  return adapter.requestDevice({ label: 'rnnc', requiredLimits });
+  const requiredFeatures = features.filter((f) => adapter.features.has(f)) as GPUFeatureName[];
+  return adapter.requestDevice({ label: 'rnnc', requiredLimits, requiredFeatures });
 }

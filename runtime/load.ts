@@ -45,15 +45,16 @@ const UNCHECKED = Object.fromEntries(Object.keys(readLimits()).map((k) => [k, Nu
 
 export async function loadModel(json: unknown, options: LoadOptions = {}): Promise<Model> {
   // Everything about the files is checked before the first GPU call (device limits when we know them).
-  let bundle = validateBundle(json, options.device?.limits ?? UNCHECKED, options.dims ? { dims: options.dims } : {});
+  const checks = (device?: GPUDevice) => ({ ...(options.dims ? { dims: options.dims } : {}), ...(device ? { deviceFeatures: device.features as ReadonlySet<string> } : {}) });
+  let bundle = validateBundle(json, options.device?.limits ?? UNCHECKED, checks(options.device));
   const seed = options.seed ?? bundle.training?.seed ?? 0;
   if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InputError(`seed: expected an integer in [0, 2^32), got ${seed}`);
   const checkpoint = options.checkpoint ? checkpointFromSafetensors(bundle, options.checkpoint) : null;
   const weights = options.weights ? weightUpdates(bundle, options.weights, true) : null;
   const owned = !options.device;
-  const device = options.device ?? await requestModelDevice(options.gpu);
+  const device = options.device ?? await requestModelDevice(options.gpu, bundle.features);
   try {
-    if (owned) bundle = validateBundle(bundle, device.limits, options.dims ? { dims: options.dims } : {});
+    if (owned) bundle = validateBundle(bundle, device.limits, checks(device));
     return await build(device, bundle, seed, owned, options, checkpoint, weights);
   } catch (e) {
     if (owned) device.destroy();

@@ -1,6 +1,6 @@
 // Validation of kernels (WGSL, workgroup sizes and bindings against the device's limits) and of the
 // programs that dispatch them.
-import type { ProgramName, ResourceName } from './bundle.ts';
+import type { BundleFeature, ProgramName, ResourceName } from './bundle.ts';
 import { arr, at, bool, describe, fail, ident, int, key, obj, oneOf, str, type Obj } from './json-check.ts';
 import { checkSizeExpr, MAX_SIZE } from './size-expr.ts';
 import { PROGRAM_NAMES, tensorRef, type Ctx } from './validate-context.ts';
@@ -11,7 +11,7 @@ const MAX_WGSL_CHARS = 2 ** 20;
 const MAX_DISPATCHES = 100_000;
 
 /** Returns the number of kernels, which programs index into. */
-export function checkKernels(v: unknown, ctx: Ctx): number {
+export function checkKernels(v: unknown, ctx: Ctx, features: ReadonlySet<BundleFeature> = new Set()): number {
   const { limits } = ctx;
   const names = new Set<string>();
   const list = arr(v, 'bundle.kernels', MAX_KERNELS);
@@ -24,6 +24,12 @@ export function checkKernels(v: unknown, ctx: Ctx): number {
     const wgsl = str(at(o, 'wgsl'), `${p}.wgsl`, MAX_WGSL_CHARS);
     const entry = ident(at(o, 'entryPoint'), `${p}.entryPoint`);
     if (!new RegExp(`\\bfn\\s+${entry}\\s*\\(`).test(wgsl)) fail(`${p}.entryPoint`, `the WGSL declares no function '${entry}'`);
+    // A WGSL extension needs the WebGPU feature of its name on the device: the bundle must declare it.
+    for (const m of wgsl.matchAll(/\benable\s+([^;]*);/g)) {
+      for (const ext of m[1]!.split(',').map((e) => e.trim()).filter(Boolean)) {
+        if (!(features as ReadonlySet<string>).has(ext)) fail(`${p}.wgsl`, `enables '${ext}', which is not in bundle.features`);
+      }
+    }
     const wp = `${p}.workgroupSize`;
     const size = arr(at(o, 'workgroupSize'), wp, 3);
     if (size.length !== 3) fail(wp, `expected 3 sizes [x, y, z], got ${size.length}`);

@@ -1,6 +1,6 @@
 // validateBundle: the whole check of an untrusted bundle, before any GPU call. Top level, dims,
 // tensors, params and the host interface live here; kernels/programs and training have their own files.
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type Bundle, type BundleTensor } from './bundle.ts';
+import { BUNDLE_FEATURES, BUNDLE_FORMAT, BUNDLE_VERSION, type Bundle, type BundleFeature, type BundleTensor } from './bundle.ts';
 import { layoutArena, type ArenaLayout } from './arena.ts';
 import { BundleError, InputError } from './errors.ts';
 import { arr, at, bool, describe, fail, ident, int, num, obj, oneOf, str, unique, type Obj } from './json-check.ts';
@@ -13,6 +13,8 @@ import { checkTraining } from './validate-training.ts';
 export interface ValidateOptions {
   /** Also check that the arenas fit the device's binding size at these dims. */
   readonly dims?: Readonly<Record<string, number>>;
+  /** The device's features, when it is known: the bundle's features must be among them. */
+  readonly deviceFeatures?: ReadonlySet<string>;
 }
 
 const TOP = ['format', 'version', 'model', 'dims', 'inputs', 'outputs', 'loss', 'params', 'paramCount', 'tensors',
@@ -27,7 +29,8 @@ export function validateBundle(json: unknown, limits?: Partial<Limits> | GPUSupp
   if (at(top, 'format') !== BUNDLE_FORMAT) fail('bundle.format', `expected '${BUNDLE_FORMAT}', got ${describe(at(top, 'format'))}`);
   const version = at(top, 'version');
   if (version !== BUNDLE_VERSION) fail('bundle.version', `unsupported version ${describe(version)} (this runtime reads version ${BUNDLE_VERSION})`);
-  const b = obj(top, 'bundle', TOP);
+  const b = obj(top, 'bundle', TOP, ['features']);
+  const features = checkFeatures(at(b, 'features'), options.deviceFeatures);
   str(at(b, 'model'), 'bundle.model');
 
   const dims = new Set<string>();
@@ -52,7 +55,7 @@ export function validateBundle(json: unknown, limits?: Partial<Limits> | GPUSupp
   }
   checkUniforms(at(b, 'uniforms'), ctx);
   int(at(b, 'partials'), 'bundle.partials', 0, ctx.limits.maxStorageBufferBindingSize / 4);
-  const kernels = checkKernels(at(b, 'kernels'), ctx);
+  const kernels = checkKernels(at(b, 'kernels'), ctx, features);
   const reads = checkPrograms(programs, kernels, ctx);
   for (const [program, tensors] of inputTensors) {
     const touched = (at(programs, program) as { tensors?: readonly string[] }).tensors;
@@ -84,6 +87,20 @@ export function validateBundle(json: unknown, limits?: Partial<Limits> | GPUSupp
   const bundle = deepFreeze(root) as Bundle;
   if (options.dims) checkArenaFits(bundle, options.dims, ctx.limits);
   return bundle;
+}
+
+/** The optional `features` list: known names, once each, and present on the device when it is known. */
+function checkFeatures(v: unknown, device: ReadonlySet<string> | undefined): ReadonlySet<BundleFeature> {
+  if (v === undefined) return new Set();
+  const list = arr(v, 'bundle.features', BUNDLE_FEATURES.length).map((f, i) => oneOf(f, `bundle.features[${i}]`, BUNDLE_FEATURES, 'feature'));
+  list.forEach((f, i) => { if (list.indexOf(f) !== i) fail(`bundle.features[${i}]`, `duplicate feature '${f}'`); });
+  for (const f of list) {
+    if (device && !device.has(f)) {
+      fail('bundle.features', `the kernels use the WebGPU feature '${f}', which this device was not created with ` +
+        `(request it with requestDevice({ requiredFeatures: ['${f}'] }) on an adapter that has it, or compile the model without ${f})`);
+    }
+  }
+  return new Set(list);
 }
 
 /** A private, plain-JSON copy: later changes by the caller cannot reach the validated bundle. */

@@ -69,6 +69,8 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const streamOps = streamBlocker === null ? needed(graph, [...outputs, ...state], 'stream') : [];
   const allOps = graph.ops.filter((o) => inferOps.includes(o) || trainOps.includes(o) || gradOps.includes(o) || streamOps.includes(o));
   const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training, codegen);
+  // The WebGPU features the device needs: one per WGSL extension any kernel enables.
+  const features = [...new Set(kernels.flatMap((k) => k.extensions))].sort();
   const dispatchesOf = new Map<OpNode, readonly Dispatch[]>(emitted.map((e) => [e.node, e.dispatches]));
   const program = (ops: readonly OpNode[], reads: readonly TensorId[], dims?: Record<string, number>): Program => {
     const touched = new Set<TensorId>([...reads, ...ops.flatMap((o) => tensorsOf(o.op))]);
@@ -131,5 +133,6 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
         ? { layer: 'stream_step', choice: 'available', reason: 'every op is per-step or a causal recurrence' }
         : { layer: 'stream_step', choice: 'unavailable', reason: streamBlocker },
     ],
+    ...(features.length === 0 ? {} : { features }),
   };
 }

@@ -27,6 +27,8 @@ import { fieldName, type KernelDraft, KernelWriter, runStruct } from './wgsl.ts'
 export interface CodegenOptions {
   readonly maxWorkgroupBytes: number;
   readonly schedule?: RecurrentSchedule;
+  /** Use WGSL subgroup operations (the device must have the `subgroups` feature). */
+  readonly subgroups?: boolean;
 }
 export const DEFAULT_CODEGEN: CodegenOptions = { maxWorkgroupBytes: 16384 };
 
@@ -35,18 +37,18 @@ const one = <K extends Op['kind']>(f: (w: KernelWriter, op: Extract<Op, { kind: 
   ((w: KernelWriter, op: Extract<Op, { kind: K }>) => [f(w, op)]) as unknown as Generator;
 
 const GENERATORS: Record<Op['kind'], Generator> = {
-  matmul: one(matmulKernel),
+  matmul: (w, op, _t, o) => [matmulKernel(w, op as Extract<Op, { kind: 'matmul' }>, o.subgroups ?? false)],
   colsum: one(colsumKernel),
   transpose: one(transposeKernel),
   recurrent_seq: (w, op, _t, o) => {
     const r = op as Extract<Op, { kind: 'recurrent_seq' }>;
     const c = chooseSchedule(r, o.maxWorkgroupBytes, o.schedule);
-    return [recurrentForwardKernel(w, r, c.schedule, c.slice)];
+    return [recurrentForwardKernel(w, r, c.schedule, c.forwardSlice, o.subgroups ?? false)];
   },
   recurrent_seq_grad: (w, op, _t, o) => {
     const g = op as Extract<Op, { kind: 'recurrent_seq_grad' }>;
     const c = chooseSchedule(g.fwd, o.maxWorkgroupBytes, o.schedule);
-    return [recurrentBackwardKernel(w, g, c.schedule, c.slice)];
+    return [recurrentBackwardKernel(w, g, c.schedule, c.slice, o.subgroups ?? false)];
   },
   time_select: one(timeSelectKernel),
   time_pool: one(timePoolKernel),

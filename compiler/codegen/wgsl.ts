@@ -66,13 +66,18 @@ export interface KernelDraft {
   readonly bindings: readonly (BundleBinding & { readonly name: ResourceName })[];
   readonly text: string;
   readonly workgroupBytes: number;
+  /** WGSL extensions the module enables (each needs the WebGPU feature of the same name). */
+  readonly extensions: readonly WgslExtension[];
 }
+
+export type WgslExtension = 'subgroups';
 
 /** Collects what one kernel touches while its body is written, then prints the module. */
 export class KernelWriter {
   private readonly access = new Map<ResourceName, 'read' | 'read_write'>();
   private readonly helpers = new Set<HelperName>();
   private readonly decls: string[] = [];
+  private readonly extensions = new Set<WgslExtension>();
   private wgBytes = 0;
 
   constructor(private readonly tensors: readonly Tensor[], private readonly offsetField: (t: Tensor) => string) {}
@@ -82,6 +87,9 @@ export class KernelWriter {
   }
 
   helper(...names: HelperName[]): void { for (const n of names) this.helpers.add(n); }
+
+  /** Enables a WGSL extension (and so requires the matching WebGPU feature of the device). */
+  enable(ext: WgslExtension): void { this.extensions.add(ext); }
 
   workgroupArray(name: string, type: 'f32' | 'u32', count: number): void {
     this.decls.push(`var<workgroup> ${name}: array<${type}, ${count}>;`);
@@ -128,6 +136,10 @@ export class KernelWriter {
     const order: ResourceName[] = ['params', 'grads', 'opt', 'arena', 'ints', 'partials'];
     const bindings = order.filter((r) => this.access.has(r)).map((r) => ({ name: r, resource: r, access: this.access.get(r)! }));
     const text = [
+      ...[...this.extensions].sort().map((e) => `enable ${e};`),
+      // Subgroup operations sit in loops whose trip counts are uniform but whose bodies the uniformity
+      // analysis cannot prove so (per-thread guards); the kernels keep every quad's lanes active together.
+      ...(this.extensions.has('subgroups') ? ['diagnostic(off, subgroup_uniformity);'] : []),
       ...bindings.map((b, i) => `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: ${RESOURCE_TYPE[b.name]};`),
       run,
       '@group(1) @binding(0) var<uniform> u: Run;',
@@ -136,12 +148,12 @@ export class KernelWriter {
       ...this.decls,
       ...[...this.helpers].sort().map((h) => HELPERS[h]),
       `@compute @workgroup_size(${workgroupSize.join(', ')})`,
-      `fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {`,
+      `fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>${this.extensions.has('subgroups') ? ', @builtin(subgroup_invocation_id) sgid: u32' : ''}) {`,
       body.replace(/^/gm, '  ').replace(/\s+$/, ''),
       '}',
       '',
     ].join('\n');
-    return { name, workgroupSize, bindings, text, workgroupBytes: this.wgBytes };
+    return { name, workgroupSize, bindings, text, workgroupBytes: this.wgBytes, extensions: [...this.extensions].sort() };
   }
 }
 

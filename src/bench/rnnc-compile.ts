@@ -25,7 +25,7 @@ export interface Compiled {
 
 export type CompileOutcome = { readonly ok: true; readonly compiled: Compiled } | { readonly ok: false; readonly pending: string };
 
-export function compileBench(m: BenchModel, root: string, schedule?: Schedule): CompileOutcome {
+export function compileBench(m: BenchModel, root: string, schedule?: Schedule, subgroups = false): CompileOutcome {
   const path = resolve(root, m.file);
   const text = readFileSync(path, 'utf8');
   const checked = checkSource(text, m.file);
@@ -33,7 +33,7 @@ export function compileBench(m: BenchModel, root: string, schedule?: Schedule): 
   const model = checked.file.models[0]!;
   let bundle: Bundle;
   try {
-    bundle = compileModel(model, schedule ? { schedule } : {});
+    bundle = compileModel(model, { ...(schedule ? { schedule } : {}), subgroups });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/not supported by the WebGPU back end/.test(msg)) return { ok: false, pending: msg };

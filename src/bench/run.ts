@@ -92,6 +92,9 @@ async function pageCall<T>(page: GpuPage, fn: string, ...args: unknown[]): Promi
 }
 
 /** Every framework in `o.frameworks` on model `m`: build, warm up, alternate timed repetitions, release. */
+/** Whether rnnc compiles its subgroup kernels for this page: its device has the `subgroups` feature. */
+export const pageHasSubgroups = (page: GpuPage): boolean => page.info.features.includes('subgroups');
+
 export async function benchModel(page: GpuPage, m: BenchModel,
                                  o: Pick<BenchOptions, 'frameworks' | 'warmup' | 'inferReps' | 'trainReps'> & { profile?: boolean }): Promise<ModelResult> {
   const slots: Slot[] = [];
@@ -107,7 +110,7 @@ export async function benchModel(page: GpuPage, m: BenchModel,
     }
     if (fw.startsWith('rnnc')) {
       const schedule: Schedule | undefined = fw === 'rnnc-per-step' ? 'per_step' : undefined;
-      const c = compileBench(m, ROOT, schedule);
+      const c = compileBench(m, ROOT, schedule, pageHasSubgroups(page));
       if (!c.ok) {
         Object.assign(slot, { status: 'pending', note: c.pending });
         continue;
@@ -181,7 +184,7 @@ export async function benchModel(page: GpuPage, m: BenchModel,
 
 /** The streaming case: `steps` single time steps of `m` at batch 1. */
 export async function benchStream(page: GpuPage, steps: number, m: BenchModel = modelById(STREAM_MODEL)): Promise<StreamFigures | undefined> {
-  const c = compileBench(m, ROOT);
+  const c = compileBench(m, ROOT, undefined, pageHasSubgroups(page));
   if (!c.ok || !c.compiled.bundle.programs.stream_step) return undefined;
   const r = await pageCall<StreamResult>(page, 'stream', m, c.compiled.bundle, steps);
   log(`  stream ${m.id}: ${r.steps} steps, ${r.submitsPerStep} submits/step`);
@@ -200,6 +203,7 @@ export async function openBenchPage(): Promise<GpuPage> {
   try {
     const page = await openGpuPage({
       browser,
+      features: ['subgroups'],
       bundles: { bench: 'src/bench/page.ts' },
       mounts: { ort: resolve(ROOT, 'node_modules/onnxruntime-web/dist'), 'tfjs-wasm': resolve(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') },
     });

@@ -12,12 +12,14 @@ import type { Bundle } from '../../runtime/bundle.ts';
 import { CliError, parseFlags, type CliIo, type Command } from './command.ts';
 
 const USAGE = `rnnc compile MODEL.rnn -o DIR [--model NAME] [--dim NAME=SIZE ...] [--schedule auto|per_step|persistent]
-                [--max-workgroup-bytes N] [--dump=after:lower|autodiff|optimizer|stream]
+                [--max-workgroup-bytes N] [--subgroups] [--dump=after:lower|autodiff|optimizer|stream]
 
   Writes DIR/<model>.bundle.json (spec/bundle.md) and DIR/<model>.bundle.js (export default bundle).
   --dim      dimensions at which the memory plan and dispatch counts are reported
              (default: batch = the training batch size, other dimensions 32)
-  --schedule recurrent kernel schedule (default auto: persistent when it fits the workgroup memory)`;
+  --schedule recurrent kernel schedule (default auto: persistent when it fits the workgroup memory)
+  --subgroups kernels with WGSL subgroup operations (faster; the device needs the WebGPU feature
+             'subgroups', which the bundle then lists in its features)`;
 
 export const compileCommand: Command = {
   name: 'compile',
@@ -41,7 +43,8 @@ async function compile(args: string[], io: CliIo): Promise<number> {
   }
   const valued = ['out', 'model', 'schedule', 'max-workgroup-bytes', 'dump'];
   const { flags, positionals } = parseFlags(rest, valued);
-  for (const f of flags.keys()) if (!valued.includes(f)) throw new CliError(`compile: unknown option --${f}`);
+  for (const f of flags.keys()) if (!valued.includes(f) && f !== 'subgroups') throw new CliError(`compile: unknown option --${f}`);
+  if (typeof flags.get('subgroups') === 'string') throw new CliError('--subgroups takes no value');
   if (positionals.length !== 1) throw new CliError(`compile needs exactly one model file\nusage: ${USAGE.split('\n')[0]}`);
   const out = flags.get('out');
   if (typeof out !== 'string' || out === '') throw new CliError('compile needs -o DIR');
@@ -94,6 +97,7 @@ function compileOptions(flags: Map<string, string | true>, io: CliIo): CompileOp
   return {
     ...(schedule === 'per_step' || schedule === 'persistent' ? { schedule } : {}),
     ...(bytes !== undefined ? { maxWorkgroupBytes: Number(bytes) } : {}),
+    ...(flags.get('subgroups') === true ? { subgroups: true } : {}),
     ...(stage ? { dump: (s, g) => { if (s === stage) io.out(`;; IR after ${s}\n${printGraph(g)}`); } } : {}),
   };
 }

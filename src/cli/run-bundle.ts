@@ -90,7 +90,7 @@ export async function runBundle(path: string, o: BundleRunOptions, io: CliIo): P
   const inputs: Inputs = o.inputs === undefined ? randomBundleInputs(bundle, o.seed, dims)
     : Object.fromEntries([...strip(readTensors(o.inputs), 'input.')].map(([k, t]) =>
       [k, { data: t.dtype === 'i32' ? Int32Array.from(t.data) : Float32Array.from(t.data), shape: [...t.shape] }]));
-  const { device } = await requestNodeDevice();
+  const { device } = await requestNodeDevice({ optionalFeatures: [...bundle.features ?? []] as string[] as GPUFeatureName[] });
   const model = await loadModel(bundle, { device, seed: o.seed });
   try {
     if (o.weights !== undefined) {

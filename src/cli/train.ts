@@ -100,7 +100,10 @@ async function train(args: string[], io: CliIo): Promise<number> {
   const gpu = await getNodeGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter) io.out(`WebGPU: ${formatAdapter(summarizeAdapter(adapter))}`);
-  const model = await loadModel(bundle, { gpu, ...(resume ? { checkpoint: readFileSync(ckptPath) } : {}) });
+  // The bundle written above runs on any WebGPU device; training here uses the subgroup kernels where
+  // this adapter has the feature (same parameters and checkpoints, faster kernels: issue #8).
+  const runBundle = adapter?.features.has('subgroups') ? compileModel(checked, { subgroups: true }) : bundle;
+  const model = await loadModel(runBundle, { gpu, ...(resume ? { checkpoint: readFileSync(ckptPath) } : {}) });
   const tty = process.stdout.isTTY === true;
   const targetStats = spec.metric ? prepared.state.stats[spec.metric.target] : undefined;
   try {

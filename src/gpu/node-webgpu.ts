@@ -38,6 +38,8 @@ export interface NodeGpuDevice {
 
 export interface NodeDeviceOptions {
   requiredFeatures?: GPUFeatureName[];
+  /** Features enabled when the adapter has them (check device.features). */
+  optionalFeatures?: GPUFeatureName[];
   /** Ask for the adapter's maximum of these limits (e.g. maxStorageBufferBindingSize). */
   maxLimits?: (keyof GPUSupportedLimits)[];
 }
@@ -125,7 +127,7 @@ export async function requestNodeDevice(opts: NodeDeviceOptions = {}): Promise<N
   if (!adapter) {
     throw new Error(`WebGPU is not available in Node: Dawn found no adapter (${diagnose()}). To fix: ${INSTALL_HINT}.`);
   }
-  const requiredFeatures = (opts.requiredFeatures ?? []).filter((f) => adapter.features.has(f));
+  const requiredFeatures = [...opts.requiredFeatures ?? [], ...opts.optionalFeatures ?? []].filter((f) => adapter.features.has(f));
   const missing = (opts.requiredFeatures ?? []).filter((f) => !adapter.features.has(f));
   if (missing.length > 0) throw new Error(`the WebGPU adapter lacks required features: ${missing.join(', ')}`);
   const requiredLimits: Record<string, number> = {};

@@ -10,8 +10,8 @@ import { requestNodeDevice } from './node-webgpu.ts';
 const f32 = (t: Tensor): Float32Array | Int32Array => (t.dtype === 'i32' ? (t.data as Int32Array) : Float32Array.from(t.data));
 
 export async function runOnWebGpu(req: WebGpuRunRequest): Promise<WebGpuRunResult> {
-  const bundle = compileModel(req.model);
-  const { device } = await requestNodeDevice();
+  const { device } = await requestNodeDevice({ optionalFeatures: ['subgroups' as GPUFeatureName] });
+  const bundle = compileModel(req.model, { subgroups: device.features.has('subgroups') });
   const model = await loadModel(bundle, { device, seed: req.seed });
   try {
     await model.setWeights(Object.fromEntries([...req.weights].map(([k, t]) => [k, Float32Array.from(t.data)])));

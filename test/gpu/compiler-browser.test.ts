@@ -5,10 +5,10 @@ import { defineCompilerSuite } from '../compiler/fixtures/suite.ts';
 import type { GradientsResult, TrainResult } from '../compiler/fixtures/gpu-scenarios.ts';
 
 let page: GpuPage;
-beforeAll(async () => { page = await openGpuPage({ bundles: { compiler: 'test/compiler/fixtures/gpu-page.ts' } }); });
+beforeAll(async () => { page = await openGpuPage({ bundles: { compiler: 'test/compiler/fixtures/gpu-page.ts' }, features: ['subgroups'] }); });
 afterAll(async () => { await page?.close(); });
 
 defineCompilerSuite('headless Chromium', () => ({
   gradients: (bundle, weights, feed, dims) => page.call<GradientsResult>('compiler', 'gradients', bundle, weights, feed, dims),
   train: (bundle, weights, batches, steps, total) => page.call<TrainResult>('compiler', 'train', bundle, weights, batches, steps, total),
-}));
+}), () => page.info.features.includes('subgroups'));

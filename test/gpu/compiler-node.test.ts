@@ -5,10 +5,10 @@ import { defineCompilerSuite } from '../compiler/fixtures/suite.ts';
 import { gradientsScenario, trainScenario } from '../compiler/fixtures/gpu-scenarios.ts';
 
 let gpu: NodeGpuDevice;
-beforeAll(async () => { gpu = await requestNodeDevice(); });
+beforeAll(async () => { gpu = await requestNodeDevice({ optionalFeatures: ['subgroups' as GPUFeatureName] }); });
 afterAll(async () => { if (gpu) await releaseNodeDevice(gpu.device); });
 
 defineCompilerSuite('Node, Dawn', () => ({
   gradients: (bundle, weights, feed, dims) => gradientsScenario(gpu.device, bundle, weights, feed, dims),
   train: (bundle, weights, batches, steps, total) => trainScenario(gpu.device, bundle, weights, batches, steps, total),
-}));
+}), () => gpu.device.features.has('subgroups'));

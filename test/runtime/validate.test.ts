@@ -88,6 +88,20 @@ describe('validateBundle', () => {
     expect(() => validateBundle(cyclic)).toThrow(/^bundle: not valid JSON/);
   });
 
+  it('checks the WebGPU features a bundle declares against its kernels and the device', () => {
+    const uses = (b: J) => { b.kernels[0].wgsl = `enable subgroups;\n${b.kernels[0].wgsl}`; };
+    expect(rejects(uses)).toBe("bundle.kernels[0].wgsl: enables 'subgroups', which is not in bundle.features");
+    expect(rejects((b) => { b.features = ['shader-f16']; })).toMatch(/^bundle.features\[0\]: .*'shader-f16'/);
+    expect(rejects((b) => { b.features = ['subgroups', 'subgroups']; })).toBe('bundle.features: too many entries (2, at most 1)');
+    const declared = tinyJson() as J;
+    uses(declared);
+    declared.features = ['subgroups'];
+    expect(validateBundle(declared).features).toEqual(['subgroups']);
+    expect(validateBundle(declared, undefined, { deviceFeatures: new Set(['subgroups']) }).features).toEqual(['subgroups']);
+    expect(() => validateBundle(declared, undefined, { deviceFeatures: new Set() }))
+      .toThrow(/^bundle.features: the kernels use the WebGPU feature 'subgroups', which this device was not created with/);
+  });
+
   it('checks the device limits', () => {
     expect(rejects(() => {}, { maxStorageBuffersPerShaderStage: 2 }))
       .toBe('bundle.kernels[6].bindings: 3 storage buffers, the device allows 2 per shader stage');

@@ -1,16 +1,22 @@
-// The matmul family: Y[M,N] (=|+=) act(opA(A) · opB(B) + bias), each thread a 4×4 register tile,
-// 8×8 threads per workgroup (a 32×32 block). No workgroup memory: on SwiftShader barriers cost more
-// than the reloads they save (issue #8's measurements); real GPUs get the persistent/tiled variants later.
+// The matmul family: Y[M,N] (=|+=) act(opA(A) · opB(B) + bias), each thread a TM×TN register tile,
+// 8×8 threads per workgroup. No workgroup memory: on SwiftShader barriers cost more than the reloads
+// they save, and a workgroup-memory load is a 4-lane gather like a storage load (issue #8's measurements).
 import type { SizeExpr } from '../../../runtime/bundle.ts';
 import type { MatmulOp } from '../../ir/graph.ts';
 import { add, cdiv } from '../../ir/builder.ts';
 import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
-const TILE = 4, THREADS = 8;
-const capped = (n: SizeExpr): SizeExpr => (typeof n === 'number' ? Math.min(n, 65535) : ['min', n, 65535]);
+const THREADS = 8;
+// Rows and columns of a thread's tile. Each k step loads TM + TN words (every load a bounds-checked 4-lane
+// gather on SwiftShader, as costly as 10-15 multiply-adds) for TM·TN multiply-adds. 8×8 ran M1's training
+// step about 1.4× faster than 4×4 (16×4 and 16×8 were no better: registers spill), issue #8.
+const TM = 8, TN = 8;
 
-export function matmulKernel(w: KernelWriter, op: MatmulOp): KernelPlan {
+const capped = (n: SizeExpr): SizeExpr => (typeof n === 'number' ? Math.min(n, 65535) : ['min', n, 65535]);
+const range = (n: number) => [...Array(n).keys()];
+
+export function matmulKernel(w: KernelWriter, op: MatmulOp, subgroups = false): KernelPlan {
   const M = wgslSize(op.m), N = wgslSize(op.n), K = wgslSize(op.k);
   const lda = wgslSize(op.lda ?? (op.transA ? op.m : op.k));
   const ldy = wgslSize(op.ldy ?? op.n);
@@ -22,39 +28,57 @@ export function matmulKernel(w: KernelWriter, op: MatmulOp): KernelPlan {
   const bStep = op.transB ? '1u' : 'N';
   const a = w.base(op.a), b = w.base(op.b);
   const biasTerm = (c: string) => (op.bias === undefined ? '' : ` + ${w.load(op.bias, c)}`);
-  const lanes = [0, 1, 2, 3];
+  const rows = range(TM), cols = range(TN), quads = range(TN / 4);
   const comp = ['x', 'y', 'z', 'w'];
+  // Column j of the tile is component j % 4 of accumulator vector j / 4.
+  const acc = (i: number, j: number) => `acc${i}_${Math.floor(j / 4)}.${comp[j % 4]}`;
   // With a fused bias gradient, column N is a virtual column of ones: its result is Σ_k opA(A)[r, k].
   const extra = op.biasGrad === undefined ? '' : ' + 1u';
-  const stores = lanes.map((i) => `
+  const stores = rows.map((i) => `
   if (row0 + ${i}u < M) {${op.biasGrad === undefined ? '' : `
-    if (col0 <= N && N < col0 + 4u) { ${w.store(op.biasGrad, `row0 + ${i}u`, `asum.${comp[i]}`, op.biasAccumulate ?? false)} }`}
-${lanes.map((j) => `    if (col0 + ${j}u < N) { ${w.store(op.y, `${yOff} + (row0 + ${i}u) * ${ldy} + col0 + ${j}u`,
-    actExpr(w, op.act, `(acc${i}.${comp[j]}${biasTerm(`col0 + ${j}u`)})`), op.accumulate)} }`).join('\n')}
+    if (col0 <= N && N < col0 + ${TN}u) { ${w.store(op.biasGrad, `row0 + ${i}u`, `asum${i}`, op.biasAccumulate ?? false)} }`}
+${cols.map((j) => `    if (col0 + ${j}u < N) { ${w.store(op.y, `${yOff} + (row0 + ${i}u) * ${ldy} + col0 + ${j}u`,
+    actExpr(w, op.act, `(${acc(i, j)}${biasTerm(`col0 + ${j}u`)})`), op.accumulate)} }`).join('\n')}
   }`).join('');
   // Row blocks loop by the grid's height, so M beyond 65535 blocks (the per-dimension dispatch limit) still fits.
-  // Registers are explicit vec4s and the 4×4 tile is unrolled: SwiftShader keeps them in registers, where a
-  // loop over a private array spilled to memory (about 4× slower measured on the input projections).
+  // Registers are explicit scalars and vec4s and the tile is unrolled: SwiftShader keeps them in registers,
+  // where a loop over a private array spilled to memory (about 4× slower measured on the input projections).
+  const kLoop = (shared: boolean) => `for (var kk = 0u; kk < K; kk++) {
+    let ak = kk * ${aStep}; let bk = kk * ${bStep};
+    ${shared
+      // The quad's four lanes share these rows: each loads two of them, then all read all eight.
+      ? `${range(TM / 4).map((h) => `let al${h} = ${a.buf}[${a.base} + ${aBase(`min(row0 + ql * ${TM / 4}u + ${h}u, M - 1u)`)} + ak];`).join(' ')}
+    ${rows.map((i) => `let av${i} = quadBroadcast(al${i % (TM / 4)}, ${Math.floor(i / (TM / 4))}u);`).join(' ')}`
+      : rows.map((i) => `let av${i} = ${a.buf}[${a.base} + a${i} + ak];`).join(' ')}
+    ${quads.map((q) => `let bv${q} = vec4<f32>(${range(4).map((j) => `${b.buf}[${b.base} + b${4 * q + j} + bk]`).join(', ')});`).join(' ')}
+    ${rows.map((i) => quads.map((q) => `acc${i}_${q} += av${i} * bv${q};`).join(' ')).join(' ')}${op.biasGrad === undefined ? '' : `
+    ${rows.map((i) => `asum${i} += av${i};`).join(' ')}`}
+  }`;
+  if (subgroups) w.enable('subgroups');
+  // With subgroups, the lanes of a quad (four threads with the same lid.y where invocations map to lanes in
+  // order, as on every implementation we know) share their A rows; a quad whose lanes have different rows
+  // (an implementation mapping otherwise) takes the plain path. Every lane of a quad stays active through
+  // the loop: a tile past N is computed (its loads clamped) and only its stores are skipped.
   const body = `
 let M = ${M}; let N = ${N}; let K = ${K};
-let col0 = gid.x * ${TILE}u;
-${lanes.map((j) => `let b${j} = ${bBase(`min(col0 + ${j}u, N - 1u)`)};`).join(' ')}
-for (var rb = wid.y; rb * ${TILE * THREADS}u < M; rb += nwg.y) {
-  let row0 = (rb * ${THREADS}u + lid.y) * ${TILE}u;
-  if (row0 >= M || col0 >= N${extra}) { continue; }
-  ${lanes.map((i) => `let a${i} = ${aBase(`min(row0 + ${i}u, M - 1u)`)};`).join(' ')}
-  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();${op.biasGrad === undefined ? '' : `
-  var asum = vec4<f32>();`}
-  for (var kk = 0u; kk < K; kk++) {
-    let ak = kk * ${aStep}; let bk = kk * ${bStep};
-    let av = vec4<f32>(${lanes.map((i) => `${a.buf}[${a.base} + a${i} + ak]`).join(', ')});
-    let bv = vec4<f32>(${lanes.map((j) => `${b.buf}[${b.base} + b${j} + bk]`).join(', ')});
-    acc0 += av.x * bv; acc1 += av.y * bv; acc2 += av.z * bv; acc3 += av.w * bv;${op.biasGrad === undefined ? '' : `
-    asum += av;`}
-  }${stores}
+let col0 = gid.x * ${TN}u;
+${cols.map((j) => `let b${j} = ${bBase(`min(col0 + ${j}u, N - 1u)`)};`).join(' ')}${subgroups ? `
+let ql = sgid & 3u;` : ''}
+for (var rb = wid.y; rb * ${TM * THREADS}u < M; rb += nwg.y) {
+  let row0 = (rb * ${THREADS}u + lid.y) * ${TM}u;
+  if (row0 >= M${subgroups ? '' : ` || col0 >= N${extra}`}) { continue; }
+  ${rows.map((i) => `let a${i} = ${aBase(`min(row0 + ${i}u, M - 1u)`)};`).join(' ')}
+  ${rows.flatMap((i) => quads.map((q) => `var acc${i}_${q} = vec4<f32>();`)).join(' ')}${op.biasGrad === undefined ? '' : `
+  ${rows.map((i) => `var asum${i} = 0.0;`).join(' ')}`}
+  ${subgroups ? `let quadRows = ${range(4).map((l) => `quadBroadcast(row0, ${l}u) == row0`).join(' && ')};
+  if (quadRows) {
+    ${kLoop(true).replace(/\n/g, '\n  ')}
+  } else {
+    ${kLoop(false).replace(/\n/g, '\n  ')}
+  }` : kLoop(false)}${stores}
 }`;
   return {
     body, workgroupSize: [THREADS, THREADS, 1],
-    grid: [cdiv(op.biasGrad === undefined ? op.n : add(op.n, 1), TILE * THREADS), capped(cdiv(op.m, TILE * THREADS)), 1],
+    grid: [cdiv(op.biasGrad === undefined ? op.n : add(op.n, 1), TN * THREADS), capped(cdiv(op.m, TM * THREADS)), 1],
   };
 }

@@ -15,25 +15,38 @@ export type RecurrentSchedule = 'per_step' | 'persistent';
 const WG = 64;
 export const gatesOf = (op: RecurrentSeqOp) => (op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1);
 const savedWidth = (op: RecurrentSeqOp) => (op.cell === 'lstm' || op.cell === 'gru' ? 4 : 1) * op.hidden;
-/** Threads of a persistent workgroup: one per unit up to 256, a multiple of 32. */
-const persistentThreads = (H: number) => Math.min(256, Math.ceil(H / 32) * 32);
+/**
+ * Threads of a persistent workgroup, a multiple of 4 (SwiftShader's SIMD width): each owns
+ * UNITS_PER_THREAD hidden units (more where H > 1024), so that one loaded state word feeds the
+ * multiply-adds of several units. Measured on M1 (LSTM(128), issue #8): 4 units per thread ran the
+ * training step about 1.4× faster than 1; 8 and 16 were slower again (registers spill).
+ */
+const UNITS_PER_THREAD = 4;
+const persistentThreads = (H: number, units: number) => Math.min(256, Math.ceil(H / units / 4) * 4);
 
 /**
  * The schedule for a layer: persistent when its workgroup memory fits the limit, unless one is forced.
- * A persistent workgroup carries a slice of `slice` sequences (4, 2 or 1, the most that fit): each weight
- * it loads then feeds `slice` multiply-adds. The backward pass keeps slice·G·H gate gradients in
- * workgroup memory, the forward pass slice·H states. Returns the choice and the reason for the bundle.
+ * A persistent workgroup carries a slice of sequences (8, 4, 2 or 1, the most that fit and that the
+ * batch fills): each weight it loads then feeds one multiply-add per sequence. The backward pass keeps
+ * slice·G·H gate gradients in workgroup memory, the forward pass only slice·H states, so the forward's
+ * slice can be the larger. On SwiftShader, where a load costs as much as 10-15 multiply-adds, each
+ * doubling of the slice saved 20-35% of a pass on M1 (issue #8); on a GPU with many compute units,
+ * smaller slices (more workgroups) would pay instead. Returns the choice and the reason for the bundle.
  */
 export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, forced?: RecurrentSchedule):
-  { schedule: RecurrentSchedule; slice: number; reason: string } {
-  const bytes = (slice: number) => 4 * slice * gatesOf(op) * op.hidden;
-  const slice = [4, 2, 1].find((n) => bytes(n) <= maxWorkgroupBytes) ?? 0;
-  if (forced === 'per_step') return { schedule: 'per_step', slice: 1, reason: 'forced by the compile options' };
+  { schedule: RecurrentSchedule; slice: number; forwardSlice: number; reason: string } {
+  const batchCap = typeof op.batch === 'number' ? op.batch : Infinity;
+  const largest = (bytes: (n: number) => number) => [8, 4, 2, 1].find((n) => bytes(n) <= maxWorkgroupBytes && (n <= batchCap || n === 1)) ?? 0;
+  const bytes = (n: number) => 4 * n * gatesOf(op) * op.hidden;
+  const slice = largest(bytes);
+  const forwardSlice = Math.max(1, largest((n) => 4 * n * op.hidden));
+  if (forced === 'per_step') return { schedule: 'per_step', slice: 1, forwardSlice: 1, reason: 'forced by the compile options' };
   if (slice === 0) {
-    return { schedule: 'per_step', slice: 1, reason: `the persistent kernel needs ${bytes(1)} bytes of workgroup memory, over the limit ${maxWorkgroupBytes}` };
+    return { schedule: 'per_step', slice: 1, forwardSlice: 1, reason: `the persistent kernel needs ${bytes(1)} bytes of workgroup memory, over the limit ${maxWorkgroupBytes}` };
   }
-  if (forced === 'persistent') return { schedule: 'persistent', slice, reason: `forced by the compile options (${slice} sequences per workgroup)` };
-  return { schedule: 'persistent', slice, reason: `state fits in workgroup memory (${bytes(slice)} of ${maxWorkgroupBytes} bytes for ${slice} sequences per workgroup): 1 dispatch per pass instead of one per step` };
+  const slices = `${forwardSlice} sequences per workgroup forward, ${slice} backward`;
+  if (forced === 'persistent') return { schedule: 'persistent', slice, forwardSlice, reason: `forced by the compile options (${slices})` };
+  return { schedule: 'persistent', slice, forwardSlice, reason: `state fits in workgroup memory (${bytes(slice)} of ${maxWorkgroupBytes} bytes for ${slices}): 1 dispatch per pass instead of one per step` };
 }
 
 /** Sizes and the weight bases of direction d. */
@@ -143,9 +156,9 @@ ${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j',
 ${op.select === undefined ? '' : `if (t == ${selectedStep(op)}) { ${w.store(op.select.y, 'b * DH + d * H + j', 'h')} }`}`;
 }
 
-export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step', slice = 1): KernelPlan {
+export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step', slice = 1, subgroups = false): KernelPlan {
   w.helper('sigmoid', 'tanh_');
-  return schedule === 'persistent' ? persistentForward(w, op, slice) : perStepForward(w, op);
+  return schedule === 'persistent' ? persistentForward(w, op, slice, subgroups) : perStepForward(w, op);
 }
 
 function perStepForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
@@ -179,6 +192,32 @@ if (have) {
 }
 
 /**
+ * `for (var v = 0u; v < n; v++) { body }` where the body reads one shared workgroup word per sequence m,
+ * `at(m, v)`, the same for every thread. Every such read is a bounds-checked 4-lane gather on SwiftShader
+ * (as costly as 10-15 multiply-adds) though all lanes want the same word. With subgroups, v advances by 4:
+ * lane l of each quad reads word v + l, and quadBroadcast hands the four words to all four lanes, so a
+ * quad makes one read where it made four. Every thread runs the loop (no guard), so quads are whole.
+ */
+function sharedLoop(quads: boolean, v: string, n: string, at: (m: number, v: string) => string, seqs: readonly number[],
+                    body: (word: (m: number) => string) => string, w: KernelWriter): string {
+  if (!quads) return `for (var ${v} = 0u; ${v} < ${n}; ${v}++) {
+  ${seqs.map((m) => `let s${m} = ${at(m, v)};`).join(' ')}
+  ${body((m) => `s${m}`)}
+}`;
+  w.enable('subgroups');
+  const lanes = [0, 1, 2, 3];
+  return `let ql = sgid & 3u;
+for (var ${v}4 = 0u; ${v}4 < ${n}; ${v}4 += 4u) {
+  ${seqs.map((m) => `let s${m} = ${at(m, `${v}4 + ql`)};`).join(' ')}
+  ${lanes.map((l) => `{
+    let ${v} = ${v}4 + ${l}u;
+    ${seqs.map((m) => `let s${m}_${l} = quadBroadcast(s${m}, ${l}u);`).join(' ')}
+    ${body((m) => `s${m}_${l}`).replace(/\n/g, '\n  ')}
+  }`).join('\n  ')}
+}`;
+}
+
+/**
  * The units a persistent thread owns (j = lid.x + u·P for u < U), unrolled with u constant, so each unit's
  * registers are plain scalars: SwiftShader spilled dynamically indexed private arrays to memory.
  */
@@ -191,17 +230,26 @@ function eachUnit(U: number, P: number, body: (u: number) => string): string {
   }`).join('\n  ');
 }
 
-function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number): KernelPlan {
-  const H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P), G = gatesOf(op);
+function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, subgroups: boolean): KernelPlan {
+  const H = op.hidden, P = persistentThreads(H, UNITS_PER_THREAD), U = Math.ceil(H / P), G = gatesOf(op);
   const y = w.base(op.y, true).base;
   w.workgroupArray('hsh', 'f32', slice * H);
-  const seqs = [...Array(slice).keys()];
+  const seqs = [...Array(slice).keys()], units = [...Array(U).keys()];
   const vec = G === 1 ? 'f32' : `vec${G}<f32>`;
   const zero = G === 1 ? '0.0' : `${vec}()`;
-  const wt = `${w.base(op.whhT).base} + d * ${H * G * H}u + j`;
-  const wrow = (q: string) => (G === 1 ? `arena[wt + (${q}) * GH]`
-    : `${vec}(${[...Array(G).keys()].map((g) => `arena[wt + (${q}) * GH + ${g * H}u]`).join(', ')})`);
-  const unroll = H % 4 === 0 ? 4 : 1;
+  // The dot products of every unit this thread owns with the state of every sequence of the slice, in one
+  // loop over q: each loaded weight row feeds `slice` multiply-adds and each loaded state word U of them.
+  // On SwiftShader every load with a computed index is a bounds-checked 4-lane gather costing as much as
+  // 10-15 multiply-adds, so these reuse factors set the kernel's speed (issue #8).
+  const wrow = (u: number) => {
+    const ws = [...Array(G).keys()].map((g) => `arena[wt${u} + q * GH + ${g * H}u]`);
+    return G === 1 ? ws[0]! : `${vec}(${ws.join(', ')})`;
+  };
+  const dots = `${units.flatMap((u) => seqs.map((m) => `var acc${u}_${m} = ${zero};`)).join(' ')}
+${units.map((u) => `let wt${u} = ${w.base(op.whhT).base} + d * ${H * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join('\n')}
+${sharedLoop(subgroups && H % 4 === 0, 'q', 'H', (m, q) => `hsh[${m * H}u + ${q}]`, seqs,
+    (word) => `${units.map((u) => `let w${u} = ${wrow(u)};`).join(' ')}
+  ${units.map((u) => seqs.map((m) => `acc${u}_${m} += w${u} * ${word(m)};`).join(' ')).join('\n  ')}`, w)}`;
   // Sequence m of the slice: its own b, length, state base and step indices, shadowing the outer names.
   const seq = (m: number, body: string) => `{
   let b = b0 + ${m}u; let len = len${m};
@@ -224,17 +272,12 @@ ${eachUnit(U, P, (u) => seqs.map((m) => `{
 }`).join('\n'))}
 workgroupBarrier();
 for (var s = 0u; s < T; s++) {
-  ${eachUnit(U, P, (u) => `${seqs.map((m) => `var acc${m} = ${zero};`).join(' ')}
-let wt = ${wt};
-for (var q = 0u; q < H; q += ${unroll}u) {
-  ${[...Array(unroll).keys()].map((k) => `let w${k} = ${wrow(`q + ${k}u`)};`).join(' ')}
-  ${seqs.map((m) => [...Array(unroll).keys()].map((k) => `acc${m} += w${k} * hsh[${m * H}u + q + ${k}u];`).join(' ')).join('\n  ')}
-}
-${seqs.map((m) => seq(m, `if (!valid) {
+  ${dots}
+  ${eachUnit(U, P, (u) => `${seqs.map((m) => seq(m, `if (!valid) {
   arena[${y} + ybase + j] = 0.0;
   ${w.store(op.hprev, 'row * H + j', '0.0')}
 } else {
-  let acc = acc${m};
+  let acc = acc${u}_${m};
   let hpj = hsh[${m * H}u + j];${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`)}${forwardStores(w, op, y)}
   hnew${u}_${m} = h;
 }`)).join('\n')}`)}
@@ -301,9 +344,9 @@ function recurrentGradSum(op: RecurrentSeqOp, dg: (r: string) => string): string
   }`;
 }
 
-export function recurrentBackwardKernel(w: KernelWriter, g: RecurrentSeqGradOp, schedule: RecurrentSchedule = 'per_step', slice = 1): KernelPlan {
+export function recurrentBackwardKernel(w: KernelWriter, g: RecurrentSeqGradOp, schedule: RecurrentSchedule = 'per_step', slice = 1, subgroups = false): KernelPlan {
   w.helper('tanh_');
-  return schedule === 'persistent' ? persistentBackward(w, g, slice) : perStepBackward(w, g);
+  return schedule === 'persistent' ? persistentBackward(w, g, slice, subgroups) : perStepBackward(w, g);
 }
 
 /** Pieces both backward schedules share. */
@@ -348,21 +391,22 @@ if (lastStep) {
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
 }
 
-function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp, slice: number): KernelPlan {
-  const op = g.fwd, H = op.hidden, P = persistentThreads(H), U = Math.ceil(H / P);
+function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp, slice: number, subgroups: boolean): KernelPlan {
+  const op = g.fwd, H = op.hidden, P = persistentThreads(H, UNITS_PER_THREAD), U = Math.ceil(H / P);
   const { G, write, zero, dy, dhN, prevC, selected } = backwardParts(w, g);
   w.workgroupArray('dgsh', 'f32', slice * G * H);
   const gates = [...Array(G).keys()];
   const seqs = [...Array(slice).keys()];
   // Each emitted gate gradient also goes to a register, published to workgroup memory after the step.
   const emitFor = (u: number, m: number) => (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgn${u}_${m}_${k} = ${dh || dx};`;
-  const unroll = (G * H) % 4 === 0 ? 4 : 1;
-  // Σ_r dgsh[m, r] · W_hh[r, j] for every sequence m of the slice: each weight loaded once.
-  const sums = `${seqs.map((m) => `var rs${m} = 0.0;`).join(' ')}
-for (var r = 0u; r < GH; r += ${unroll}u) {
-  ${[...Array(unroll).keys()].map((k) => `let w${k} = params[wb + (r + ${k}u) * H + j];`).join(' ')}
-  ${seqs.map((m) => [...Array(unroll).keys()].map((k) => `rs${m} += dgsh[${m * G * H}u + r + ${k}u] * w${k};`).join(' ')).join('\n  ')}
-}`;
+  const units = [...Array(U).keys()];
+  // Σ_r dgsh[m, r] · W_hh[r, j] for every unit j this thread owns and every sequence m of the slice, in one
+  // loop: each loaded weight feeds `slice` multiply-adds, each loaded gate gradient U of them.
+  const sums = `${units.flatMap((u) => seqs.map((m) => `var rs${u}_${m} = 0.0;`)).join(' ')}
+${units.map((u) => `let wj${u} = wb + min(lid.x + ${u * P}u, H - 1u);`).join(' ')}
+${sharedLoop(subgroups && (G * H) % 4 === 0, 'r', 'GH', (m, r) => `dgsh[${m * G * H}u + ${r}]`, seqs,
+    (word) => `${units.map((u) => `let w${u} = params[wj${u} + r * H];`).join(' ')}
+  ${units.map((u) => seqs.map((m) => `rs${u}_${m} += ${word(m)} * w${u};`).join(' ')).join('\n  ')}`, w)}`;
   const seq = (m: number, body: string) => `{
   let b = b0 + ${m}u; let len = len${m};
   ${STATE.replace('${i}', String(op.stateIndex))}${stepIndices.replace(/\n/g, '\n  ')}
@@ -379,15 +423,15 @@ ${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B
 ${regs}
 for (var q = 0u; q < T; q++) {
   let s = T - 1u - q;
-  ${eachUnit(U, P, (u) => `${sums}
-${seqs.map((m) => seq(m, `if (!valid) {
+  ${sums}
+  ${eachUnit(U, P, (u) => `${seqs.map((m) => seq(m, `if (!valid) {
   ${zero}
 } else {
   var dh = ${dy};${selected}
   if (lastStep) {
     dh += ${dhN};
   } else {
-    dh += rs${m};
+    dh += rs${u}_${m};
     ${op.cell === 'gru' ? `dh += carry${u}_${m};` : ''}
   }${backwardCell(w, g, `carry${u}_${m}`, (v) => `carry${u}_${m} = ${v};`, prevC, emitFor(u, m))}
 }`)).join('\n')}`)}
@@ -396,12 +440,12 @@ ${seqs.map((m) => seq(m, `if (!valid) {
   workgroupBarrier();
 }
 ${g.dh0 === undefined ? '' : `// dh0: the recurrent path out of the sweep's last step (plus GRU's direct path)
-${eachUnit(U, P, (u) => `${sums}
-${seqs.map((m) => `{
+${sums}
+${eachUnit(U, P, (u) => `${seqs.map((m) => `{
   let b = b0 + ${m}u;
   ${STATE.replace('${i}', String(op.stateIndex))}
   if (b < B) {
-    var dh = select(0.0, rs${m}, len${m} > 0u);
+    var dh = select(0.0, rs${u}_${m}, len${m} > 0u);
     ${op.cell === 'gru' ? `dh += carry${u}_${m};` : ''}
     ${w.store(g.dh0!, 'state + j', 'dh')}
   }
