@@ -58,15 +58,17 @@ ${cols.map((j) => `    if (col0 + ${j}u < N) { ${w.store(op.y, `${yOff} + (row0 
   // With subgroups, the lanes of a quad (four threads with the same lid.y where invocations map to lanes in
   // order, as on every implementation we know) share their A rows; a quad whose lanes have different rows
   // (an implementation mapping otherwise) takes the plain path. Every lane of a quad stays active through
-  // the loop: a tile past N is computed (its loads clamped) and only its stores are skipped.
+  // the loop: a tile past N whose quad has work is computed (its loads clamped), only its stores skipped.
   const body = `
 let M = ${M}; let N = ${N}; let K = ${K};
 let col0 = gid.x * ${TN}u;
 ${cols.map((j) => `let b${j} = ${bBase(`min(col0 + ${j}u, N - 1u)`)};`).join(' ')}${subgroups ? `
-let ql = sgid & 3u;` : ''}
+let ql = sgid & 3u;
+// A quad leaves together (its lanes must stay active for quadBroadcast): when all its tiles are past N.
+let quadCol0 = ${range(4).map((l) => `quadBroadcast(col0, ${l}u)`).reduce((x, y) => `min(${x}, ${y})`)};` : ''}
 for (var rb = wid.y; rb * ${TM * THREADS}u < M; rb += nwg.y) {
   let row0 = (rb * ${THREADS}u + lid.y) * ${TM}u;
-  if (row0 >= M${subgroups ? '' : ` || col0 >= N${extra}`}) { continue; }
+  if (row0 >= M || ${subgroups ? 'quadCol0' : 'col0'} >= N${extra}) { continue; }
   ${rows.map((i) => `let a${i} = ${aBase(`min(row0 + ${i}u, M - 1u)`)};`).join(' ')}
   ${rows.flatMap((i) => quads.map((q) => `var acc${i}_${q} = vec4<f32>();`)).join(' ')}${op.biasGrad === undefined ? '' : `
   ${rows.map((i) => `var asum${i} = 0.0;`).join(' ')}`}
