@@ -103,6 +103,74 @@ ${strideLoop('items')} {
 }
 
 function convDw(w: KernelWriter, op: ConvOp): KernelPlan {
+  return op.stride === 1 ? convDwSliding(w, op) : convDwTaps(w, op);
+}
+
+/**
+ * dw at stride 1: a thread owns 4 filters × 4 input channels × one kernel row p, all KW taps of it, and
+ * walks each output row left to right keeping the last KW input columns in registers: a step loads one
+ * new input column (4 channels) and 4 output gradients for 16·KW multiply-adds, where a thread per tap
+ * loaded 8 words for 16 (M5's ConvLSTM weight gradient was 29-40% of its training step, issue #8).
+ * 64-thread workgroups: there are few items (M5: 240), and they should spread over the cores.
+ */
+function convDwSliding(w: KernelWriter, op: ConvOp): KernelPlan {
+  const C2 = op.cin2 ?? 0, KW = op.kw;
+  const nfb = Math.ceil(op.cout / 4), cb1 = Math.ceil(op.cin / 4), cb2 = Math.ceil(C2 / 4);
+  const nW = nfb * (cb1 + cb2) * op.kh;
+  const items = nW + (op.dbias === undefined ? 0 : op.cout);
+  const taps = [...Array(KW).keys()];
+  const fl = (k: number) => `min(f0 + ${k}u, F - 1u)`;
+  // Input column `col` (an i32) of channels c0..c0+3 of `t`, zero outside the row.
+  const xAt = (t: number, cn: string, col: string) => `select(vec4<f32>(), ${vec((k) => w.load(t, frameIndex(op.layout, cn, 'H', 'W', 'n',
+    `min(c0 + ${k}u, ${cn} - 1u)`, 'r', `u32(clamp(${col}, 0, i32(W) - 1))`)))}, ${col} >= 0 && ${col} < i32(W))`;
+  const sumOver = (t: number, cn: string) => `for (var n = 0u; n < N; n++) {
+      for (var oi = 0u; oi < Ho; oi++) {
+        let ri = i32(oi + p) - ${op.padH};
+        if (ri < 0 || ri >= i32(H)) { continue; }
+        let r = u32(ri);
+        ${taps.slice(0, -1).map((q) => `var x${q} = ${xAt(t, cn, `${q - op.padW}`)};`).join(' ')}
+        for (var oj = 0u; oj < Wo; oj++) {
+          let x${KW - 1} = ${xAt(t, cn, `i32(oj) + ${KW - 1 - op.padW}`)};
+          let dv = ${vec((k) => w.load(op.dy!, yIdx(op, fl(k), 'oi', 'oj')))};
+          ${taps.map((q) => LANES.map((k) => `acc${q}_${k} += dv.${L[k]} * x${q};`).join(' ')).join('\n          ')}
+          ${taps.slice(0, -1).map((q) => `x${q} = x${q + 1};`).join(' ')}
+        }
+      }
+    }`;
+  const store = (cn: string, offset: string) => taps.map((q) => LANES.map((k) => `if (f0 + ${k}u < F) {
+    ${LANES.map((j) => `if (c0 + ${j}u < ${cn}) { ${w.store(op.dwt!, wIndex(op, `f0 + ${k}u`, `${offset}c0 + ${j}u`, 'p', `${q}u`), `acc${q}_${k}.${L[j]}`, op.accumulate)} }`).join(' ')}
+  }`).join('\n  ')).join('\n  ');
+  const bias = op.dbias === undefined ? '' : `
+if (i >= ${nW}u) {
+  let f = i - ${nW}u;
+  var acc = 0.0;
+  for (var n = 0u; n < N; n++) {
+    for (var oi = 0u; oi < Ho; oi++) {
+      for (var oj = 0u; oj < Wo; oj++) { acc += ${w.load(op.dy!, yIdx(op, 'f', 'oi', 'oj'))}; }
+    }
+  }
+  ${w.store(op.dbias, 'f', 'acc', op.accumulateBias ?? false)}
+  return;
+}`;
+  const second = op.x2 === undefined ? '' : ` else {
+  let c0 = (cb - ${cb1}u) * 4u;
+  ${sumOver(op.x2, `${C2}u`)}
+  ${store(`${C2}u`, 'C + ')}
+}`;
+  const body = `${dims(op)}
+let i = gid.x;
+if (i >= ${items}u) { return; }${bias}
+let p = i % KH; let cb = (i / KH) % ${cb1 + cb2}u; let f0 = (i / (KH * ${cb1 + cb2}u)) * 4u;
+${taps.flatMap((q) => LANES.map((k) => `var acc${q}_${k} = vec4<f32>();`)).join(' ')}
+if (cb < ${cb1}u) {
+  let c0 = cb * 4u;
+  ${sumOver(op.x, 'C')}
+  ${store('C', '')}
+}${second}`;
+  return { body, workgroupSize: [64, 1, 1], grid: [Math.ceil(items / 64), 1, 1] };
+}
+
+function convDwTaps(w: KernelWriter, op: ConvOp): KernelPlan {
   const C2 = op.cin2 ?? 0;
   const nfb = Math.ceil(op.cout / 4), cb1 = Math.ceil(op.cin / 4), cb2 = Math.ceil(C2 / 4);
   const nW = nfb * (cb1 + cb2) * op.kh * op.kw;
