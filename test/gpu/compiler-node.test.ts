@@ -11,4 +11,8 @@ afterAll(async () => { if (gpu) await releaseNodeDevice(gpu.device); });
 defineCompilerSuite('Node, Dawn', () => ({
   gradients: (bundle, weights, feed, dims) => gradientsScenario(gpu.device, bundle, weights, feed, dims),
   train: (bundle, weights, batches, steps, total) => trainScenario(gpu.device, bundle, weights, batches, steps, total),
-}), () => gpu.device.features.has('subgroups'));
+}), {
+  available: () => gpu.device.features.has('subgroups'),
+  hidden: [8, 20],
+  examples: ['vibration.rnn', 'sentiment.rnn', 'names-gru.rnn', 'row-mnist.rnn'],
+});

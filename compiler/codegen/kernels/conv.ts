@@ -102,6 +102,22 @@ ${strideLoop('items')} {
   return { body, workgroupSize: [256, 1, 1], grid: strideGrid(items) };
 }
 
+/** Items from nW on are the filters' bias gradients (a thread per filter), then leave the item. */
+function biasGradient(w: KernelWriter, op: ConvOp, nW: number, leave: 'return' | 'continue'): string {
+  return op.dbias === undefined ? '' : `
+if (i >= ${nW}u) {
+  let f = i - ${nW}u;
+  var acc = 0.0;
+  for (var n = 0u; n < N; n++) {
+    for (var oi = 0u; oi < Ho; oi++) {
+      for (var oj = 0u; oj < Wo; oj++) { acc += ${w.load(op.dy!, yIdx(op, 'f', 'oi', 'oj'))}; }
+    }
+  }
+  ${w.store(op.dbias, 'f', 'acc', op.accumulateBias ?? false)}
+  ${leave};
+}`;
+}
+
 function convDw(w: KernelWriter, op: ConvOp): KernelPlan {
   return op.stride === 1 ? convDwSliding(w, op) : convDwTaps(w, op);
 }
@@ -140,18 +156,7 @@ function convDwSliding(w: KernelWriter, op: ConvOp): KernelPlan {
   const store = (cn: string, offset: string) => taps.map((q) => LANES.map((k) => `if (f0 + ${k}u < F) {
     ${LANES.map((j) => `if (c0 + ${j}u < ${cn}) { ${w.store(op.dwt!, wIndex(op, `f0 + ${k}u`, `${offset}c0 + ${j}u`, 'p', `${q}u`), `acc${q}_${k}.${L[j]}`, op.accumulate)} }`).join(' ')}
   }`).join('\n  ')).join('\n  ');
-  const bias = op.dbias === undefined ? '' : `
-if (i >= ${nW}u) {
-  let f = i - ${nW}u;
-  var acc = 0.0;
-  for (var n = 0u; n < N; n++) {
-    for (var oi = 0u; oi < Ho; oi++) {
-      for (var oj = 0u; oj < Wo; oj++) { acc += ${w.load(op.dy!, yIdx(op, 'f', 'oi', 'oj'))}; }
-    }
-  }
-  ${w.store(op.dbias, 'f', 'acc', op.accumulateBias ?? false)}
-  return;
-}`;
+  const bias = biasGradient(w, op, nW, 'return');
   const second = op.x2 === undefined ? '' : ` else {
   let c0 = (cb - ${cb1}u) * 4u;
   ${sumOver(op.x2, `${C2}u`)}
@@ -195,18 +200,7 @@ function convDwTaps(w: KernelWriter, op: ConvOp): KernelPlan {
   const store = (cn: string, offset: string) => LANES.map((k) => `if (f0 + ${k}u < F) {
     ${LANES.map((j) => `if (c0 + ${j}u < ${cn}) { ${w.store(op.dwt!, wIndex(op, `f0 + ${k}u`, `${offset}c0 + ${j}u`), `acc${k}.${L[j]}`, op.accumulate)} }`).join(' ')}
   }`).join('\n  ');
-  const bias = op.dbias === undefined ? '' : `
-  if (i >= ${nW}u) {
-    let f = i - ${nW}u;
-    var acc = 0.0;
-    for (var n = 0u; n < N; n++) {
-      for (var oi = 0u; oi < Ho; oi++) {
-        for (var oj = 0u; oj < Wo; oj++) { acc += ${w.load(op.dy!, yIdx(op, 'f', 'oi', 'oj'))}; }
-      }
-    }
-    ${w.store(op.dbias, 'f', 'acc', op.accumulateBias ?? false)}
-    continue;
-  }`;
+  const bias = biasGradient(w, op, nW, 'continue');
   const second = op.x2 === undefined ? '' : ` else {
     let c0 = (cb - ${cb1}u) * 4u;
     ${sumOver(op.x2, `${C2}u`)}
