@@ -54,6 +54,10 @@ export class Executor {
     const key = `${program}:${JSON.stringify(Object.entries(dims).sort())}`;
     const hit = this.plans.get(key);
     if (hit) return hit;
+    // Checked once per program and dims (plans are cached), not on every run.
+    if (this.bundle.programs[program]!.dispatches.some((d) => this.compiled.pipelines[d.kernel] === undefined)) {
+      throw new InputError(`program ${program} was not loaded (loadModel's programs option left it out)`);
+    }
     const touched = this.bundle.programs[program]!.tensors;
     const tensors = touched ? this.bundle.tensors.filter((t) => t.persistent || touched.includes(t.name)) : this.bundle.tensors;
     const layout = layoutArena(tensors, dims);
@@ -87,9 +91,6 @@ export class Executor {
   }
 
   async run(r: RunRequest): Promise<Map<string, Float32Array | Int32Array>> {
-    if (this.bundle.programs[r.program]!.dispatches.some((d) => this.compiled.pipelines[d.kernel] === undefined)) {
-      throw new InputError(`program ${r.program} was not loaded (loadModel's programs option left it out)`);
-    }
     const plan = this.plan(r.program, r.dims);
     const { layout } = plan;
     const { copies, retired } = this.resources.ensure(layout, plan.maxLoop, r.keepPersistent ?? false);

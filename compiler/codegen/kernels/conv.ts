@@ -102,6 +102,23 @@ ${strideLoop('items')} {
   return { body, workgroupSize: [256, 1, 1], grid: strideGrid(items) };
 }
 
+/**
+ * The weight-gradient sum for channel block cb: of x (cb < cb1), else of the second input x2 (whose
+ * weights follow x's, at channel C + c).
+ */
+function channelBlocks(op: ConvOp, cb1: number, sumOver: (t: number, cn: string) => string, store: (cn: string, offset: string) => string): string {
+  const second = op.x2 === undefined ? '' : ` else {
+  let c0 = (cb - ${cb1}u) * 4u;
+  ${sumOver(op.x2, `${op.cin2 ?? 0}u`)}
+  ${store(`${op.cin2 ?? 0}u`, 'C + ')}
+}`;
+  return `if (cb < ${cb1}u) {
+  let c0 = cb * 4u;
+  ${sumOver(op.x, 'C')}
+  ${store('C', '')}
+}${second}`;
+}
+
 /** Items from nW on are the filters' bias gradients (a thread per filter), then leave the item. */
 function biasGradient(w: KernelWriter, op: ConvOp, nW: number, leave: 'return' | 'continue'): string {
   return op.dbias === undefined ? '' : `
@@ -157,21 +174,12 @@ function convDwSliding(w: KernelWriter, op: ConvOp): KernelPlan {
     ${LANES.map((j) => `if (c0 + ${j}u < ${cn}) { ${w.store(op.dwt!, wIndex(op, `f0 + ${k}u`, `${offset}c0 + ${j}u`, 'p', `${q}u`), `acc${q}_${k}.${L[j]}`, op.accumulate)} }`).join(' ')}
   }`).join('\n  ')).join('\n  ');
   const bias = biasGradient(w, op, nW, 'return');
-  const second = op.x2 === undefined ? '' : ` else {
-  let c0 = (cb - ${cb1}u) * 4u;
-  ${sumOver(op.x2, `${C2}u`)}
-  ${store(`${C2}u`, 'C + ')}
-}`;
   const body = `${dims(op)}
 let i = gid.x;
 if (i >= ${items}u) { return; }${bias}
 let p = i % KH; let cb = (i / KH) % ${cb1 + cb2}u; let f0 = (i / (KH * ${cb1 + cb2}u)) * 4u;
 ${taps.flatMap((q) => LANES.map((k) => `var acc${q}_${k} = vec4<f32>();`)).join(' ')}
-if (cb < ${cb1}u) {
-  let c0 = cb * 4u;
-  ${sumOver(op.x, 'C')}
-  ${store('C', '')}
-}${second}`;
+${channelBlocks(op, cb1, sumOver, store)}`;
   return { body, workgroupSize: [64, 1, 1], grid: [Math.ceil(items / 64), 1, 1] };
 }
 
@@ -201,20 +209,11 @@ function convDwTaps(w: KernelWriter, op: ConvOp): KernelPlan {
     ${LANES.map((j) => `if (c0 + ${j}u < ${cn}) { ${w.store(op.dwt!, wIndex(op, `f0 + ${k}u`, `${offset}c0 + ${j}u`), `acc${k}.${L[j]}`, op.accumulate)} }`).join(' ')}
   }`).join('\n  ');
   const bias = biasGradient(w, op, nW, 'continue');
-  const second = op.x2 === undefined ? '' : ` else {
-    let c0 = (cb - ${cb1}u) * 4u;
-    ${sumOver(op.x2, `${C2}u`)}
-    ${store(`${C2}u`, 'C + ')}
-  }`;
   const body = `${dims(op)}
 ${strideLoop(`${wgslSize(items)}`)} {${bias}
   let q = i % KW; let p = (i / KW) % KH; let cb = (i / (KW * KH)) % ${cb1 + cb2}u; let f0 = (i / (KW * KH * ${cb1 + cb2}u)) * 4u;
   var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
-  if (cb < ${cb1}u) {
-    let c0 = cb * 4u;
-    ${sumOver(op.x, 'C')}
-    ${store('C', '')}
-  }${second}
+  ${channelBlocks(op, cb1, sumOver, store).replace(/\n/g, '\n  ')}
 }`;
   return { body, workgroupSize: [256, 1, 1], grid: strideGrid(items) };
 }

@@ -68,12 +68,15 @@ let ql = sgid & 3u;
 let quadCol0 = ${range(4).map((l) => `quadBroadcast(col0, ${l}u)`).reduce((x, y) => `min(${x}, ${y})`)};` : ''}
 for (var rb = wid.y; rb * ${TM * THREADS}u < M; rb += nwg.y) {
   let row0 = (rb * ${THREADS}u + lid.y) * ${TM}u;
-  if (row0 >= M || ${subgroups ? 'quadCol0' : 'col0'} >= N${extra}) { continue; }
+${subgroups ? `  // Leaving and the shared-rows test are quad-uniform, so no lane of a working quad is left inactive.
+  ${range(4).map((l) => `let qr${l} = quadBroadcast(row0, ${l}u);`).join(' ')}
+  let quadRows = ${range(4).map((l) => `qr${l} == row0`).join(' && ')};
+  let quadRow0 = min(min(qr0, qr1), min(qr2, qr3));
+  if (quadRow0 >= M || quadCol0 >= N${extra}) { continue; }` : `  if (row0 >= M || col0 >= N${extra}) { continue; }`}
   ${rows.map((i) => `let a${i} = ${aBase(`min(row0 + ${i}u, M - 1u)`)};`).join(' ')}
   ${rows.flatMap((i) => quads.map((q) => `var acc${i}_${q} = vec4<f32>();`)).join(' ')}${op.biasGrad === undefined ? '' : `
   ${rows.map((i) => `var asum${i} = 0.0;`).join(' ')}`}
-  ${subgroups ? `let quadRows = ${range(4).map((l) => `quadBroadcast(row0, ${l}u) == row0`).join(' && ')};
-  if (quadRows) {
+  ${subgroups ? `if (quadRows) {
     ${kLoop(true).replace(/\n/g, '\n  ')}
   } else {
     ${kLoop(false).replace(/\n/g, '\n  ')}
