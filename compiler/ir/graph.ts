@@ -43,8 +43,8 @@ export interface MatmulOp {
   readonly aOffset?: SizeExpr; readonly bOffset?: SizeExpr; readonly yOffset?: SizeExpr;
   readonly lda?: SizeExpr; readonly ldy?: SizeExpr;
   /**
-   * Weight-gradient form only: also write the bias gradient, biasGrad[r] (=|+=) Σ_k opA(A)[r, k], computed
-   * as an extra column of ones in B, so the bias costs no dispatch of its own.
+   * Weight-gradient form only: also write the bias gradient, biasGrad[r] (=|+=) Σ_k opA(A)[r, k], summed
+   * in the same loop over k as the product, so the bias costs no dispatch of its own.
    */
   readonly biasGrad?: TensorId; readonly biasAccumulate?: boolean;
 }

@@ -144,7 +144,8 @@ function convDw(w: KernelWriter, op: ConvOp): KernelPlan {
  * walks each output row left to right keeping the last KW input columns in registers: a step loads one
  * new input column (4 channels) and 4 output gradients for 16·KW multiply-adds, where a thread per tap
  * loaded 8 words for 16 (M5's ConvLSTM weight gradient was 29-40% of its training step, issue #8).
- * 64-thread workgroups: there are few items (M5: 240), and they should spread over the cores.
+ * 16-thread workgroups: there are few items (M5: 240), and they should spread evenly over the cores
+ * (64-thread ones left M5's 5 workgroups to 2 cores: 554-616 ms against 484-546, replayed alternately).
  */
 function convDwSliding(w: KernelWriter, op: ConvOp): KernelPlan {
   const C2 = op.cin2 ?? 0, KW = op.kw;
@@ -180,7 +181,7 @@ if (i >= ${items}u) { return; }${bias}
 let p = i % KH; let cb = (i / KH) % ${cb1 + cb2}u; let f0 = (i / (KH * ${cb1 + cb2}u)) * 4u;
 ${taps.flatMap((q) => LANES.map((k) => `var acc${q}_${k} = vec4<f32>();`)).join(' ')}
 ${channelBlocks(op, cb1, sumOver, store)}`;
-  return { body, workgroupSize: [64, 1, 1], grid: [Math.ceil(items / 64), 1, 1] };
+  return { body, workgroupSize: [16, 1, 1], grid: [Math.ceil(items / 16), 1, 1] };
 }
 
 function convDwTaps(w: KernelWriter, op: ConvOp): KernelPlan {

@@ -3,7 +3,7 @@
 // they save, and a workgroup-memory load is a 4-lane gather like a storage load (issue #8's measurements).
 import type { SizeExpr } from '../../../runtime/bundle.ts';
 import type { MatmulOp } from '../../ir/graph.ts';
-import { add, cdiv } from '../../ir/builder.ts';
+import { cdiv } from '../../ir/builder.ts';
 import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
@@ -27,18 +27,22 @@ export function matmulKernel(w: KernelWriter, op: MatmulOp, subgroups = false): 
   const bBase = (c: string) => (op.transB ? `${bOff} + ${c} * K` : `${bOff} + ${c}`);
   const bStep = op.transB ? '1u' : 'N';
   const a = w.base(op.a), b = w.base(op.b);
-  const biasTerm = (c: string) => (op.bias === undefined ? '' : ` + ${w.load(op.bias, c)}`);
+  // The bias of each tile column, loaded once per tile (it was loaded per element: 64 loads, not 8).
+  const biasTerm = (j: number) => (op.bias === undefined ? '' : ` + bias${j}`);
+  const biasLoads = op.bias === undefined ? '' : `
+  ${range(TN).map((j) => `let bias${j} = ${w.load(op.bias!, `min(col0 + ${j}u, N - 1u)`)};`).join(' ')}`;
   const rows = range(TM), cols = range(TN), quads = range(TN / 4);
   const comp = ['x', 'y', 'z', 'w'];
   // Column j of the tile is component j % 4 of accumulator vector j / 4.
   const acc = (i: number, j: number) => `acc${i}_${Math.floor(j / 4)}.${comp[j % 4]}`;
-  // With a fused bias gradient, column N is a virtual column of ones: its result is Σ_k opA(A)[r, k].
-  const extra = op.biasGrad === undefined ? '' : ' + 1u';
+  // A fused bias gradient is Σ_k opA(A)[r, k]: every tile sums its A rows anyway, the first column of
+  // tiles stores them. (It was a virtual column N of ones, which cost a column of tiles: H + 1 columns
+  // take 3 tiles of 64 at H = 128 and 2 at H = 64.)
   const stores = rows.map((i) => `
   if (row0 + ${i}u < M) {${op.biasGrad === undefined ? '' : `
-    if (col0 <= N && N < col0 + ${TN}u) { ${w.store(op.biasGrad, `row0 + ${i}u`, `asum${i}`, op.biasAccumulate ?? false)} }`}
+    if (col0 == 0u) { ${w.store(op.biasGrad, `row0 + ${i}u`, `asum${i}`, op.biasAccumulate ?? false)} }`}
 ${cols.map((j) => `    if (col0 + ${j}u < N) { ${w.store(op.y, `${yOff} + (row0 + ${i}u) * ${ldy} + col0 + ${j}u`,
-    actExpr(w, op.act, `(${acc(i, j)}${biasTerm(`col0 + ${j}u`)})`), op.accumulate)} }`).join('\n')}
+    actExpr(w, op.act, `(${acc(i, j)}${biasTerm(j)})`), op.accumulate)} }`).join('\n')}
   }`).join('');
   // Row blocks loop by the grid's height, so M beyond 65535 blocks (the per-dimension dispatch limit) still fits.
   // Registers are explicit scalars and vec4s and the tile is unrolled: SwiftShader keeps them in registers,
@@ -72,7 +76,7 @@ ${subgroups ? `  // Leaving and the shared-rows test are quad-uniform, so no lan
   ${range(4).map((l) => `let qr${l} = quadBroadcast(row0, ${l}u);`).join(' ')}
   let quadRows = ${range(4).map((l) => `qr${l} == row0`).join(' && ')};
   let quadRow0 = min(min(qr0, qr1), min(qr2, qr3));
-  if (quadRow0 >= M || quadCol0 >= N${extra}) { continue; }` : `  if (row0 >= M || col0 >= N${extra}) { continue; }`}
+  if (quadRow0 >= M || quadCol0 >= N) { continue; }` : `  if (row0 >= M || col0 >= N) { continue; }`}
   ${rows.map((i) => `let a${i} = ${aBase(`min(row0 + ${i}u, M - 1u)`)};`).join(' ')}
   ${rows.flatMap((i) => quads.map((q) => `var acc${i}_${q} = vec4<f32>();`)).join(' ')}${op.biasGrad === undefined ? '' : `
   ${rows.map((i) => `var asum${i} = 0.0;`).join(' ')}`}
@@ -80,10 +84,10 @@ ${subgroups ? `  // Leaving and the shared-rows test are quad-uniform, so no lan
     ${kLoop(true).replace(/\n/g, '\n  ')}
   } else {
     ${kLoop(false).replace(/\n/g, '\n  ')}
-  }` : kLoop(false)}${stores}
+  }` : kLoop(false)}${biasLoads}${stores}
 }`;
   return {
     body, workgroupSize: [THREADS, THREADS, 1],
-    grid: [cdiv(op.biasGrad === undefined ? op.n : add(op.n, 1), TN * THREADS), capped(cdiv(op.m, TM * THREADS)), 1],
+    grid: [cdiv(op.n, TN * THREADS), capped(cdiv(op.m, TM * THREADS)), 1],
   };
 }
