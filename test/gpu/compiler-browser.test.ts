@@ -15,5 +15,6 @@ defineCompilerSuite('headless Chromium', () => ({
   // Where the benchmark runs the subgroup kernels; fewer cases than on Dawn (same kernels, slower pipelines).
   available: () => page.info.features.includes('subgroups'),
   hidden: [20],
+  sliced: false,
   examples: ['vibration.rnn', 'names-gru.rnn'],
 });

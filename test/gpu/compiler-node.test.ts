@@ -14,5 +14,6 @@ defineCompilerSuite('Node, Dawn', () => ({
 }), {
   available: () => gpu.device.features.has('subgroups'),
   hidden: [8, 20],
+  sliced: true,
   examples: ['vibration.rnn', 'sentiment.rnn', 'names-gru.rnn', 'row-mnist.rnn'],
 });

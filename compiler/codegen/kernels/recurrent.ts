@@ -16,30 +16,32 @@ const WG = 64;
 export const gatesOf = (op: RecurrentSeqOp) => (op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1);
 const savedWidth = (op: RecurrentSeqOp) => (op.cell === 'lstm' || op.cell === 'gru' ? 4 : 1) * op.hidden;
 /**
- * Threads of a persistent workgroup, a multiple of 4 (SwiftShader's SIMD width): each owns
- * UNITS_PER_THREAD hidden units (more where H > 1024), so that one loaded state word feeds the
- * multiply-adds of several units. Measured on M1 (LSTM(128), issue #8): 4 units per thread ran the
- * training step about 1.4× faster than 1; 8 and 16 were slower again (registers spill).
+ * Threads of a persistent workgroup, a multiple of 4 (SwiftShader's SIMD width): each owns a few hidden
+ * units (more where H > 1024), so that one loaded state word feeds the multiply-adds of several units.
+ * Measured on M1 (LSTM(128), issue #8): 4 units per thread ran the training step about 1.4× faster than
+ * 1; 8 and 16 were slower again (registers spill). The forward pass, whose slice is twice as large, takes
+ * 2 (the registers a thread holds, units × slice × gates, stay at 128).
  */
-const UNITS_PER_THREAD = 4;
+const BACKWARD_UNITS = 4, FORWARD_UNITS = 2;
 const persistentThreads = (H: number, units: number) => Math.min(256, Math.ceil(H / units / 4) * 4);
 
 /**
  * The schedule for a layer: persistent when its workgroup memory fits the limit, unless one is forced.
- * A persistent workgroup carries a slice of sequences (8, 4, 2 or 1, the most that fit and that the
- * batch fills): each weight it loads then feeds one multiply-add per sequence. The backward pass keeps
- * slice·G·H gate gradients in workgroup memory, the forward pass only slice·H states, so the forward's
- * slice can be the larger. On SwiftShader, where a load costs as much as 10-15 multiply-adds, each
- * doubling of the slice saved 20-35% of a pass on M1 (issue #8); on a GPU with many compute units,
+ * A persistent workgroup carries a slice of sequences (the most of 8, 4, 2, 1 that fit and that the batch
+ * fills; the forward up to 16): each weight it loads then feeds one multiply-add per sequence. The
+ * backward pass keeps slice·G·H gate gradients in workgroup memory, the forward pass only slice·H states,
+ * so the forward's slice can be the larger. On SwiftShader, where a load costs as much as 10-15
+ * multiply-adds, each doubling of the slice saved 20-35% of a pass on M1 up to 8, and 16 (with 2 units
+ * per thread) another 5-18% of the inference, in Node A/B runs on M1, M2, M4 (issue #8); on a GPU with many compute units,
  * smaller slices (more workgroups) would pay instead. Returns the choice and the reason for the bundle.
  */
 export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, forced?: RecurrentSchedule):
   { schedule: RecurrentSchedule; slice: number; forwardSlice: number; reason: string } {
   const batchCap = typeof op.batch === 'number' ? op.batch : Infinity;
-  const largest = (bytes: (n: number) => number) => [8, 4, 2, 1].find((n) => bytes(n) <= maxWorkgroupBytes && (n <= batchCap || n === 1)) ?? 0;
+  const largest = (bytes: (n: number) => number, slices = [8, 4, 2, 1]) => slices.find((n) => bytes(n) <= maxWorkgroupBytes && (n <= batchCap || n === 1)) ?? 0;
   const bytes = (n: number) => 4 * n * gatesOf(op) * op.hidden;
   const slice = largest(bytes);
-  const forwardSlice = Math.max(1, largest((n) => 4 * n * op.hidden));
+  const forwardSlice = Math.max(1, largest((n) => 4 * n * op.hidden, [16, 8, 4, 2, 1]));
   if (forced === 'per_step') return { schedule: 'per_step', slice: 1, forwardSlice: 1, reason: 'forced by the compile options' };
   if (slice === 0) {
     return { schedule: 'per_step', slice: 1, forwardSlice: 1, reason: `the persistent kernel needs ${bytes(1)} bytes of workgroup memory, over the limit ${maxWorkgroupBytes}` };
@@ -231,7 +233,7 @@ function eachUnit(U: number, P: number, body: (u: number) => string): string {
 }
 
 function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, subgroups: boolean): KernelPlan {
-  const H = op.hidden, P = persistentThreads(H, UNITS_PER_THREAD), U = Math.ceil(H / P), G = gatesOf(op);
+  const H = op.hidden, P = persistentThreads(H, FORWARD_UNITS), U = Math.ceil(H / P), G = gatesOf(op);
   const y = w.base(op.y, true).base;
   w.workgroupArray('hsh', 'f32', slice * H);
   const seqs = [...Array(slice).keys()], units = [...Array(U).keys()];
@@ -392,7 +394,7 @@ if (lastStep) {
 }
 
 function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp, slice: number, subgroups: boolean): KernelPlan {
-  const op = g.fwd, H = op.hidden, P = persistentThreads(H, UNITS_PER_THREAD), U = Math.ceil(H / P);
+  const op = g.fwd, H = op.hidden, P = persistentThreads(H, BACKWARD_UNITS), U = Math.ceil(H / P);
   const { G, write, zero, dy, dhN, prevC, selected } = backwardParts(w, g);
   w.workgroupArray('dgsh', 'f32', slice * G * H);
   const gates = [...Array(G).keys()];
