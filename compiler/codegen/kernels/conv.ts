@@ -1,6 +1,6 @@
 // The convolution family as implicit GEMM, no workgroup memory (see matmul.ts for why). Each thread
 // keeps an unrolled register tile of explicit vec4s (SwiftShader spills loops over private arrays):
-//   forward: 4 filters × 4 adjacent output columns, so a tap costs 4 weight and 4 input loads for 16 products;
+//   forward: 4 filters × 8 adjacent output columns, each input column loaded once for all taps (below);
 //   dx:      4 adjacent input columns of one channel gather from the outputs whose windows cover them (no atomics);
 //   dw:      4 filters × 4 input channels of one tap, summed over frames and positions (and a thread per
 //            filter for the bias).
@@ -33,37 +33,51 @@ export function convKernel(w: KernelWriter, op: ConvOp): KernelPlan {
   }
 }
 
+/** Output columns per forward thread: with the row window below, 8 halve the input loads per product of 4. */
+const FORWARD_COLUMNS = 8;
+
+/**
+ * Forward: a thread owns 4 filters × 8 adjacent output columns of one output row. Per kernel row (c, p) it
+ * loads the (8 − 1)·S + KW input columns its outputs touch once for all KW taps (they were loaded per tap,
+ * and the taps overlap), and 4 weights per tap each feeding 8 columns: at stride 1 and KW = 3, 22 loads per
+ * 96 multiply-adds where 4 × 4 with loads per tap made 24 per 48 (M5's input convolution, issue #8).
+ */
 function convForward(w: KernelWriter, op: ConvOp): KernelPlan {
+  const PX = FORWARD_COLUMNS, S = op.stride;
   const nfb = Math.ceil(op.cout / 4);
-  const wob: SizeExprLike = typeof op.outWidth === 'number' ? Math.ceil(op.outWidth / 4) : ['cdiv', op.outWidth, 4];
+  const wob: SizeExprLike = typeof op.outWidth === 'number' ? Math.ceil(op.outWidth / PX) : ['cdiv', op.outWidth, PX];
   const items = mul(op.frames, op.outHeight, wob, nfb);
   const fl = (k: number) => `min(f0 + ${k}u, F - 1u)`;
-  // Input column of output column oj0 + j at tap q; zero outside the input.
-  const xload = (j: number) => `select(0.0, ${w.load(op.x, xIdx(op, 'c', 'r', `u32(clamp(cq + ${j * op.stride}, 0, i32(W) - 1))`))}, ` +
-    `cq + ${j * op.stride} >= 0 && cq + ${j * op.stride} < i32(W))`;
-  const stores = LANES.map((j) => `if (oj0 + ${j}u < Wo) {
+  const cols = [...Array(PX).keys()], taps = [...Array(op.kw).keys()], window = [...Array((PX - 1) * S + op.kw).keys()];
+  // v{m} = input column c0 + m of row r (zero outside the input); output column oj0 + j at tap q reads v{j·S + q}.
+  const xload = (m: number) => `let v${m} = select(0.0, ${w.load(op.x, xIdx(op, 'c', 'r', `u32(clamp(c0 + ${m}, 0, i32(W) - 1))`))}, ` +
+    `c0 + ${m} >= 0 && c0 + ${m} < i32(W));`;
+  const bias = op.bias === undefined ? '' : `let bias = ${vec((k) => w.load(op.bias!, fl(k)))};`;
+  const stores = cols.map((j) => `if (oj0 + ${j}u < Wo) {
     ${LANES.map((k) => `if (f0 + ${k}u < F) { ${w.store(op.y, yIdx(op, `f0 + ${k}u`, 'oi', `oj0 + ${j}u`),
-      actExpr(w, op.act, `(acc${j}.${L[k]}${op.bias === undefined ? '' : ` + ${w.load(op.bias, `f0 + ${k}u`)}`})`), op.accumulate)} }`).join('\n    ')}
+      actExpr(w, op.act, `(acc${j}.${L[k]}${op.bias === undefined ? '' : ` + bias.${L[k]}`})`), op.accumulate)} }`).join('\n    ')}
   }`).join('\n  ');
   const body = `${dims(op)}
-let WOB = (Wo + 3u) / 4u;
+let WOB = (Wo + ${PX - 1}u) / ${PX}u;
 let items = N * Ho * WOB * ${nfb}u;
 ${strideLoop('items')} {
-  let oj0 = (i % WOB) * 4u; let oi = (i / WOB) % Ho; let rest = i / (WOB * Ho);
+  let oj0 = (i % WOB) * ${PX}u; let oi = (i / WOB) % Ho; let rest = i / (WOB * Ho);
   let f0 = (rest % ${nfb}u) * 4u; let n = rest / ${nfb}u;
-  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
+  ${cols.map((j) => `var acc${j} = vec4<f32>();`).join(' ')}
+  let c0 = i32(oj0 * S) - ${op.padW};
   for (var c = 0u; c < C; c++) {
     for (var p = 0u; p < KH; p++) {
       let ri = i32(oi * S + p) - ${op.padH};
       if (ri < 0 || ri >= i32(H)) { continue; }
       let r = u32(ri);
-      for (var q = 0u; q < KW; q++) {
-        let wv = ${vec((k) => w.load(op.wt, wIndex(op, fl(k), 'c')))};
-        let cq = i32(oj0 * S + q) - ${op.padW};
-        ${LANES.map((j) => `acc${j} += wv * ${xload(j)};`).join('\n        ')}
-      }
+      ${window.map(xload).join('\n      ')}
+      ${taps.map((q) => `{
+        let wv = ${vec((k) => w.load(op.wt, wIndex(op, fl(k), 'c', 'p', `${q}u`)))};
+        ${cols.map((j) => `acc${j} += wv * v${j * S + q};`).join(' ')}
+      }`).join('\n      ')}
     }
   }
+  ${bias}
   ${stores}
 }`;
   return { body, workgroupSize: [256, 1, 1], grid: strideGrid(items) };
