@@ -85,9 +85,10 @@ let ybase = (b * T + t) * DH + d * H;   // y[b, t, d·H]`;
  * The cell's forward math for unit j, given acc[g] (recurrent dot products) and hpj (the unit's previous
  * state); `cp` is a statement defining the previous cell state. Defines h, stores gates and cells.
  */
-function forwardCell(w: KernelWriter, op: RecurrentSeqOp, cp: string, keepC: string): string {
+function forwardCell(w: KernelWriter, op: RecurrentSeqOp, cp: string, keepC: string,
+                     bias: (g: number) => string = (g) => `params[bb + ${g}u * H + j]`): string {
   const accOf = (g: number) => (gatesOf(op) === 1 ? 'acc' : `acc[${g}]`);
-  const gate = (g: number) => `${w.load(op.xproj, `row * GH + ${g}u * H + j`)} + params[bb + ${g}u * H + j] + ${accOf(g)}`;
+  const gate = (g: number) => `${w.load(op.xproj, `row * GH + ${g}u * H + j`)} + ${bias(g)} + ${accOf(g)}`;
   if (op.cell === 'lstm') {
     return `
 let ig = sigmoid(${gate(0)}); let fg = sigmoid(${gate(1)}); let gg = tanh_(${gate(2)}); let og = sigmoid(${gate(3)});
@@ -105,7 +106,7 @@ ${op.cN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.cN, 'state + j',
   if (op.cell === 'gru') {
     return `
 let rg = sigmoid(${gate(0)}); let zg = sigmoid(${gate(1)});
-let hn = acc[2] + params[bb + 2u * H + j];
+let hn = acc[2] + ${bias(2)};
 let ng = tanh_(${w.load(op.xproj, 'row * GH + 2u * H + j')} + rg * hn);
 let h = (1.0 - zg) * ng + zg * hpj;
 ${w.store(op.gates, 'row * S + j', 'rg')}
@@ -266,6 +267,8 @@ let d = wid.y;${sizes(w, op)}
 let b0 = wid.x * ${slice}u;
 ${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B - 1u)`)}, b0 + ${m}u < B);`).join('\n')}
 ${regs}
+// The recurrent bias of each owned unit, loaded once: every sequence and step adds the same words.
+${units.map((u) => [...Array(G).keys()].map((g) => `let bh${u}_${g} = params[bb + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
 ${eachUnit(U, P, (u) => seqs.map((m) => `{
   let b = min(b0 + ${m}u, B - 1u);
   ${STATE.replace('${i}', String(op.stateIndex))}
@@ -280,7 +283,7 @@ for (var s = 0u; s < T; s++) {
   ${w.store(op.hprev, 'row * H + j', '0.0')}
 } else {
   let acc = acc${u}_${m};
-  let hpj = hsh[${m * H}u + j];${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`)}${forwardStores(w, op, y)}
+  let hpj = hsh[${m * H}u + j];${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`)}${forwardStores(w, op, y)}
   hnew${u}_${m} = h;
 }`)).join('\n')}`)}
   workgroupBarrier();
