@@ -4,6 +4,9 @@
 import type { BundleBinding, ResourceName, SizeExpr, UniformField } from '../../runtime/bundle.ts';
 import type { Tensor, TensorId } from '../ir/graph.ts';
 
+/** 0 … n − 1: the indices of an unrolled register tile (kernels unroll rather than index private arrays). */
+export const range = (n: number): number[] => [...Array(n).keys()];
+
 export const HELPERS = {
   sigmoid: 'fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }',
   // tanh via exp of a clamped argument: WGSL's tanh may be inaccurate or NaN for large |x| on some drivers.

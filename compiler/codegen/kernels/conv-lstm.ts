@@ -9,7 +9,7 @@
 // Layouts: xg, gates, dgates [B, T, 4F, H, W]; hs, hprev, cells [B, T, F, H, W]; h0/c0/hN/cN/dcCarry [B, F, H, W].
 import type { ConvLstmGradOp, ConvLstmOp } from '../../ir/conv-ops.ts';
 import { cdiv, mul } from '../../ir/builder.ts';
-import { type KernelWriter, wgslSize } from '../wgsl.ts';
+import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
 const WG = 64;
@@ -20,7 +20,6 @@ const WG = 64;
  */
 const FORWARD = { nf: 4, px: 8 };
 const BACKWARD = { nf: 4, px: 8 };
-const range = (n: number) => [...Array(n).keys()];
 const LANE = ['x', 'y', 'z', 'w'];
 
 /** Names every variant shares; a thread covers filters f … f + nf − 1 at columns col0 … col0 + px − 1 of row r. */

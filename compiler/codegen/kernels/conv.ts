@@ -6,7 +6,7 @@
 //            filter for the bias).
 import type { ConvOp } from '../../ir/conv-ops.ts';
 import { add, mul } from '../../ir/builder.ts';
-import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
+import { actExpr, type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import { frameIndex } from './frame-index.ts';
 import { type KernelPlan, strideGrid, strideLoop } from './plan.ts';
 
@@ -33,7 +33,7 @@ export function convKernel(w: KernelWriter, op: ConvOp): KernelPlan {
   }
 }
 
-/** Output columns per forward thread: with the row window below, 8 halve the input loads per product of 4. */
+/** Output columns per forward thread: each loaded input column and weight feeds up to 8 products. */
 const FORWARD_COLUMNS = 8;
 
 /**
@@ -48,7 +48,7 @@ function convForward(w: KernelWriter, op: ConvOp): KernelPlan {
   const wob: SizeExprLike = typeof op.outWidth === 'number' ? Math.ceil(op.outWidth / PX) : ['cdiv', op.outWidth, PX];
   const items = mul(op.frames, op.outHeight, wob, nfb);
   const fl = (k: number) => `min(f0 + ${k}u, F - 1u)`;
-  const cols = [...Array(PX).keys()], taps = [...Array(op.kw).keys()], window = [...Array((PX - 1) * S + op.kw).keys()];
+  const cols = range(PX), taps = range(op.kw), window = range((PX - 1) * S + op.kw);
   // v{m} = input column c0 + m of row r (zero outside the input); output column oj0 + j at tap q reads v{j·S + q}.
   const xload = (m: number) => `let v${m} = select(0.0, ${w.load(op.x, xIdx(op, 'c', 'r', `u32(clamp(c0 + ${m}, 0, i32(W) - 1))`))}, ` +
     `c0 + ${m} >= 0 && c0 + ${m} < i32(W));`;

@@ -4,7 +4,7 @@
 import type { SizeExpr } from '../../../runtime/bundle.ts';
 import type { MatmulOp } from '../../ir/graph.ts';
 import { cdiv } from '../../ir/builder.ts';
-import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
+import { actExpr, type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
 const THREADS = 8;
@@ -14,7 +14,6 @@ const THREADS = 8;
 const TM = 8, TN = 8;
 
 const capped = (n: SizeExpr): SizeExpr => (typeof n === 'number' ? Math.min(n, 65535) : ['min', n, 65535]);
-const range = (n: number) => [...Array(n).keys()];
 
 export function matmulKernel(w: KernelWriter, op: MatmulOp, subgroups = false): KernelPlan {
   const M = wgslSize(op.m), N = wgslSize(op.n), K = wgslSize(op.k);

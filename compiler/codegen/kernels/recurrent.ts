@@ -8,7 +8,7 @@
 // Layouts: xproj [D,B,T,G·H]; y [B,T,D·H]; hprev, cells [D,B,T,H]; gates [D,B,T,S]; h0/hN [L·D,B,H].
 import type { RecurrentSeqGradOp, RecurrentSeqOp } from '../../ir/graph.ts';
 import { cdiv } from '../../ir/builder.ts';
-import { type KernelWriter, wgslSize } from '../wgsl.ts';
+import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
 export type RecurrentSchedule = 'per_step' | 'persistent';
@@ -31,9 +31,9 @@ const persistentThreads = (H: number, units: number) => Math.min(256, Math.ceil(
  * fills; the forward up to 16): each weight it loads then feeds one multiply-add per sequence. The
  * backward pass keeps slice·G·H gate gradients in workgroup memory, the forward pass only slice·H states,
  * so the forward's slice can be the larger. On SwiftShader, where a load costs as much as 10-15
- * multiply-adds, each doubling of the slice saved 20-35% of a pass on M1 up to 8, and 16 (with 2 units
- * per thread) another 5-18% of the inference, in Node A/B runs on M1, M2, M4 (issue #8); on a GPU with many compute units,
- * smaller slices (more workgroups) would pay instead. Returns the choice and the reason for the bundle.
+ * multiply-adds, each doubling of the slice up to 8 saved 20-35% of a pass on M1, and 16 (with 2 units
+ * per thread) another 5-18% of the inference in Node A/B runs on M1, M2, M4 (issue #8); on a GPU with
+ * many compute units, smaller slices (more workgroups) would pay instead. Returns the choice and the reason for the bundle.
  */
 export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, forced?: RecurrentSchedule):
   { schedule: RecurrentSchedule; slice: number; forwardSlice: number; reason: string } {
@@ -268,7 +268,7 @@ let b0 = wid.x * ${slice}u;
 ${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B - 1u)`)}, b0 + ${m}u < B);`).join('\n')}
 ${regs}
 // The recurrent bias of each owned unit, loaded once: every sequence and step adds the same words.
-${units.map((u) => [...Array(G).keys()].map((g) => `let bh${u}_${g} = params[bb + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
+${units.map((u) => range(G).map((g) => `let bh${u}_${g} = params[bb + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
 ${eachUnit(U, P, (u) => seqs.map((m) => `{
   let b = min(b0 + ${m}u, B - 1u);
   ${STATE.replace('${i}', String(op.stateIndex))}
