@@ -111,7 +111,8 @@ export function checkPrograms(programs: Obj, kernels: number, ctx: Ctx): Map<Pro
     }
     const fixed = at(o, 'dims');
     if (fixed !== undefined) {
-      const f = obj(fixed, `${p}.dims`, [], Object.keys(fixed as object));
+      // Any key may appear (each is checked as a dimension below); `?? {}`: null must reach obj's type check.
+      const f = obj(fixed, `${p}.dims`, [], Object.keys(fixed ?? {}));
       for (const dim of Object.keys(f)) {
         if (!ctx.dims.has(dim)) fail(key(`${p}.dims`, dim), `unknown dimension '${dim.slice(0, 40)}'`);
         int(at(f, dim), key(`${p}.dims`, dim), 1, MAX_SIZE);

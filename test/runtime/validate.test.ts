@@ -73,6 +73,8 @@ describe('validateBundle', () => {
     ['loop body', (b) => { b.programs.infer.dispatches[5].loop = { count: 1, body: 2 }; },
       'bundle.programs.infer.dispatches[5].loop.body: expected an integer in [1, 1], got 2'],
     ['program dims', (b) => { b.programs.stream_step.dims = { steps: 1 }; }, "bundle.programs.stream_step.dims.steps: unknown dimension 'steps'"],
+    // Found by validate-fuzz.test.ts: a null here reached Object.keys and threw a TypeError.
+    ['null program dims', (b) => { b.programs.stream_step.dims = null; }, 'bundle.programs.stream_step.dims: expected an object, got null'],
     ['output unread', (b) => { b.programs.infer.reads = ['y']; }, "bundle.outputs: output 'z' (tensor 'z') is in no program's reads"],
     ['not json', (b) => { b.model = 10n; }, 'bundle: not valid JSON'],
   ])('rejects a bad %s', (_name, mutate, message) => {
