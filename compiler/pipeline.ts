@@ -1,4 +1,4 @@
-// The whole back end, top to bottom: lower → autodiff → optimizer → plan memory → emit kernels → bundle.
+// The whole back end, top to bottom: lower → autodiff → optimizer → stream → fuse → plan memory → emit kernels → bundle.
 import type { CheckedModel } from './check/model.ts';
 import { appendBackward } from './autodiff/autodiff.ts';
 import { assembleBundle } from './bundle/assemble.ts';
@@ -9,6 +9,7 @@ import { lowerModel, lowerStream, streamBlocker } from './lower/lower.ts';
 import { planMemory } from './passes/plan-memory.ts';
 import { fuseLoss } from './passes/fuse-loss.ts';
 import { fuseTimeSelect } from './passes/fuse-time-select.ts';
+import { fuseInputProjection } from './passes/fuse-input-projection.ts';
 import { trainingSettings } from './bundle/training.ts';
 import type { Bundle } from '../runtime/bundle.ts';
 import { type CodegenOptions, DEFAULT_CODEGEN } from './codegen/emit-kernels.ts';
@@ -42,19 +43,23 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
     b.add({ kind: 'optimizer', stage: 'norm', count: lowered.paramCount }, 'gradient norm');
     b.add({ kind: 'optimizer', stage: 'update', count: lowered.paramCount }, `${training.optimizer} update`);
     graph = verifyGraph(b.build(), 'optimizer');
+    opts.dump?.('optimizer', graph);
   }
   const blocker = streamBlocker(model);
   if (blocker === null) {
     const b = new GraphBuilder(graph);
     lowerStream(model, lowered, b);
     graph = verifyGraph(b.build(), 'stream');
+    opts.dump?.('stream', graph);
   }
+  const codegen: CodegenOptions = { ...DEFAULT_CODEGEN, ...(opts.maxWorkgroupBytes ? { maxWorkgroupBytes: opts.maxWorkgroupBytes } : {}),
+                                    ...(opts.schedule ? { schedule: opts.schedule } : {}), ...(opts.subgroups ? { subgroups: true } : {}) };
+  graph = verifyGraph(fuseInputProjection(graph, codegen), 'fuse-input-projection');
+  opts.dump?.('fuse', graph);
   const pinned = new Set<TensorId>([
     ...lowered.inputs.map((i) => i.tensor), ...lowered.outputs.map((o) => o.tensor),
     ...(lowered.loss === null ? [] : [lowered.loss]), ...inputGradients.values(),
   ]);
   const memory = planMemory(graph, pinned);
-  const codegen: CodegenOptions = { ...DEFAULT_CODEGEN, ...(opts.maxWorkgroupBytes ? { maxWorkgroupBytes: opts.maxWorkgroupBytes } : {}),
-                                    ...(opts.schedule ? { schedule: opts.schedule } : {}), ...(opts.subgroups ? { subgroups: true } : {}) };
   return assembleBundle({ model, lowered, graph, memory, training, streamBlocker: blocker, codegen, inputGradients });
 }

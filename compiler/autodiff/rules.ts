@@ -47,6 +47,7 @@ const recurrentSeq: Rule<'recurrent_seq'> = (c, op, label) => {
   if (dy === undefined && dhN === undefined && dcN === undefined && dySelect === undefined) return;
   const { hidden: H, dirs: D, batch, time } = op;
   const G = op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1;
+  if (op.xproj === undefined) throw new Error('internal error in autodiff: a recurrence with a fused input projection (fusion runs after autodiff)');
   const dxproj = c.target(op.xproj)!;
   // Only GRU's n gate differs between the input side and the recurrent side (r ⊙ (W_hn h + b_hn)).
   const dhproj = op.cell === 'gru' ? c.b.tensor(`${c.b.get(op.xproj).name}.dh`, [D, batch, time, G * H]) : dxproj.tensor;

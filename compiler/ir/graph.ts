@@ -70,7 +70,8 @@ export interface ColSumOp {
 export interface RecurrentSeqOp {
   readonly kind: 'recurrent_seq';
   readonly cell: Cell; readonly hidden: number; readonly dirs: 1 | 2;
-  readonly xproj: TensorId; readonly whh: readonly TensorId[]; readonly bhh: readonly TensorId[];
+  /** Absent once fuse-input-projection has moved the projection into the kernel (`input`). */
+  readonly xproj?: TensorId; readonly whh: readonly TensorId[]; readonly bhh: readonly TensorId[];
   /** W_hh of each direction transposed, [D, H, G·H] (a TransposeOp makes it): the forward kernel reads it. */
   readonly whhT: TensorId;
   readonly lengths?: TensorId; readonly h0?: TensorId; readonly c0?: TensorId; readonly stateIndex: number; readonly stateCount: number;
@@ -79,6 +80,12 @@ export interface RecurrentSeqOp {
   readonly batch: SizeExpr; readonly time: SizeExpr;
   /** After fuse-time-select: also write one step of y, [B, D·H], chosen as a TimeSelectOp chooses it. */
   readonly select?: { readonly which: 'first' | 'last' | 'bidir_last'; readonly y: TensorId };
+  /**
+   * After fuse-input-projection: the kernel computes the input projections itself, step by step, from
+   * the layer input x [B, T, width], W_ih of each direction transposed (`wihT` [D, width, G·H]) and the
+   * input biases `bih` (instead of reading xproj).
+   */
+  readonly input?: { readonly x: TensorId; readonly wihT: TensorId; readonly bih: readonly TensorId[]; readonly width: number };
 }
 
 /**

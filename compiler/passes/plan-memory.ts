@@ -9,7 +9,7 @@ export function tensorsOf(op: Op): TensorId[] {
   const out: TensorId[] = [];
   const visit = (o: object): void => {
     for (const [k, v] of Object.entries(o)) {
-      if ((k === 'fwd' || k === 'select') && typeof v === 'object' && v) { visit(v); continue; }
+      if ((k === 'fwd' || k === 'select' || k === 'input') && typeof v === 'object' && v) { visit(v); continue; }
       if (typeof v === 'number' && TENSOR_FIELDS.has(k)) out.push(v);
       else if (Array.isArray(v) && TENSOR_LIST_FIELDS.has(k)) for (const x of v) out.push(x as TensorId);
     }
@@ -24,8 +24,8 @@ const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengt
   'dquery', 'dkeys', 'dvalues', 'dweights', 'delta', 'duPart',
   'wIh', 'wHh', 'bIh', 'bHh', 'wQuery', 'bQuery', 'memory', 'keyProj', 'embedded', 'embTable', 'wOut', 'bOut', 'hc', 'ctx', 'scores',
   'queryProj', 'hprevs', 'tokens', 'stepLogits', 'dhc', 'dembedded', 'dmemory', 'dkeyProj', 'dgi', 'dgh', 'dqp', 'carry', 'dctx',
-  'dq', 'whhT']);
-const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh']);
+  'dq', 'whhT', 'wihT']);
+const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh', 'bih']);
 
 /** Field names of forward ops' outputs, for op kinds writesOf does not list (extensions add theirs here). */
 export const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN', 'e', 'weights']);

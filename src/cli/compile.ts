@@ -12,7 +12,7 @@ import type { Bundle } from '../../runtime/bundle.ts';
 import { CliError, parseFlags, type CliIo, type Command } from './command.ts';
 
 const USAGE = `rnnc compile MODEL.rnn -o DIR [--model NAME] [--dim NAME=SIZE ...] [--schedule auto|per_step|persistent]
-                [--max-workgroup-bytes N] [--subgroups] [--dump=after:lower|autodiff|optimizer|stream]
+                [--max-workgroup-bytes N] [--subgroups] [--dump=after:lower|autodiff|optimizer|stream|fuse]
 
   Writes DIR/<model>.bundle.json (spec/bundle.md) and DIR/<model>.bundle.js (export default bundle).
   --dim      dimensions at which the memory plan and dispatch counts are reported

@@ -66,6 +66,27 @@ describe('schedules and dispatch counts (M1, T = 64)', () => {
   });
 });
 
+describe('fuse-input-projection', () => {
+  const names = (src: string, opts: Parameters<typeof compileModel>[1] = {}) => {
+    const b = compileModel(checked(src, 'm.rnn'), opts);
+    return b.programs.infer!.dispatches.map((d) => b.kernels[d.kernel]!.name);
+  };
+  it('a persistent recurrence computes its own input projection: W_ih is transposed, no projection matmul', () => {
+    const infer = names(M1);
+    expect(infer.filter((n) => /input_projection/.test(n))).toEqual([]);
+    expect(infer.filter((n) => /transpose_input_weights/.test(n))).toHaveLength(1);
+  });
+  it('keeps the matmul for one dispatch per step, and for inputs wider than the state', () => {
+    expect(names(M1, { schedule: 'per_step' }).filter((n) => /input_projection/.test(n))).toHaveLength(1);
+    expect(names(M1.replace('hidden=128', 'hidden=16')).filter((n) => /input_projection/.test(n))).toHaveLength(1);
+  });
+  it('the backward pass still differentiates the projection (weight, bias and input gradients)', () => {
+    const b = compileModel(checked(M1, 'm1.rnn'));
+    const labels = b.programs.gradients!.dispatches.map((d) => b.kernels[d.kernel]!.name);
+    expect(labels.filter((n) => /input_projection_layer_0_(weight_and_bias|input)_gra/.test(n))).toHaveLength(2);
+  });
+});
+
 describe('memory plan', () => {
   it('reuses slots: fewer slots than tensors, and training memory is linear in batch × time', () => {
     const b = compileModel(checked(M1, 'm1.rnn'));

@@ -81,14 +81,22 @@ let t = select(s, len - 1u - s, d == 1u && valid);
 let row = (d * B + b) * T + t;          // [D,B,T] row of xproj / hprev / gates / cells
 let ybase = (b * T + t) * DH + d * H;   // y[b, t, d·H]`;
 
+/** The input side of gate g of unit j read from xproj (the projection was a matmul of its own). */
+const projected = (w: KernelWriter, op: RecurrentSeqOp) => (g: number) => {
+  if (op.xproj === undefined) throw new Error('internal error in codegen: a fused input projection needs the persistent kernel');
+  return w.load(op.xproj, `row * GH + ${g}u * H + j`);
+};
+
 /**
  * The cell's forward math for unit j, given acc[g] (recurrent dot products) and hpj (the unit's previous
  * state); `cp` is a statement defining the previous cell state. Defines h, stores gates and cells.
+ * `input(g)` is the input side of gate g (GRU's n gate keeps it apart from the recurrent side).
  */
 function forwardCell(w: KernelWriter, op: RecurrentSeqOp, cp: string, keepC: string,
-                     bias: (g: number) => string = (g) => `params[bb + ${g}u * H + j]`): string {
+                     bias: (g: number) => string = (g) => `params[bb + ${g}u * H + j]`,
+                     input: (g: number) => string = projected(w, op)): string {
   const accOf = (g: number) => (gatesOf(op) === 1 ? 'acc' : `acc[${g}]`);
-  const gate = (g: number) => `${w.load(op.xproj, `row * GH + ${g}u * H + j`)} + ${bias(g)} + ${accOf(g)}`;
+  const gate = (g: number) => `${input(g)} + ${bias(g)} + ${accOf(g)}`;
   if (op.cell === 'lstm') {
     return `
 let ig = sigmoid(${gate(0)}); let fg = sigmoid(${gate(1)}); let gg = tanh_(${gate(2)}); let og = sigmoid(${gate(3)});
@@ -107,7 +115,7 @@ ${op.cN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.cN, 'state + j',
     return `
 let rg = sigmoid(${gate(0)}); let zg = sigmoid(${gate(1)});
 let hn = acc[2] + ${bias(2)};
-let ng = tanh_(${w.load(op.xproj, 'row * GH + 2u * H + j')} + rg * hn);
+let ng = tanh_(${input(2)} + rg * hn);
 let h = (1.0 - zg) * ng + zg * hpj;
 ${w.store(op.gates, 'row * S + j', 'rg')}
 ${w.store(op.gates, 'row * S + H + j', 'zg')}
@@ -233,6 +241,37 @@ function eachUnit(U: number, P: number, body: (u: number) => string): string {
   }`).join('\n  ');
 }
 
+/** `first` for direction 0, `second` for direction 1 (a layer of one direction has only the first). */
+const directional = (bases: readonly string[]) => (bases.length === 2 ? `select(${bases[0]}, ${bases[1]}, d == 1u)` : bases[0]!);
+
+/**
+ * The input projections of a fused recurrence (fuse-input-projection), added into the accumulators before
+ * the recurrent dot products: acc{u}_{m} += W_ih[g·H + j, :] · x[b, t, :] for every unit u and sequence m
+ * of the slice, in one loop over the input width with the same reuse as the recurrent loop (each weight
+ * row feeds every sequence, each input word every unit). GRU's n gate keeps its input side apart
+ * (xn{u}_{m}), because its reset gate scales only the recurrent side. In its own block: both loops
+ * define the quad lane.
+ */
+function fusedInputDots(w: KernelWriter, op: RecurrentSeqOp, input: NonNullable<RecurrentSeqOp['input']>, slice: number,
+                        subgroups: boolean, wrow: (base: string, u: number, skip?: readonly number[]) => string): string {
+  const H = op.hidden, G = gatesOf(op), P = persistentThreads(H, FORWARD_UNITS), U = Math.ceil(H / P), I = input.width;
+  const seqs = range(slice), units = range(U), gru = op.cell === 'gru';
+  return `
+${gru ? units.flatMap((u) => seqs.map((m) => `var xn${u}_${m} = 0.0;`)).join(' ') : ''}
+{
+  ${units.map((u) => `let wi${u} = ${w.base(input.wihT).base} + d * ${I * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join('\n  ')}
+  // The input row each sequence reads at this step (its time index, as stepIndices computes it).
+  ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + select(s, len${m} - 1u - s, d == 1u && s < len${m})) * ${I}u;`).join('\n  ')}
+  ${sharedLoop(subgroups && I % 4 === 0, 'q', `${I}u`, (m, q) => w.load(input.x, `xr${m} + ${q}`), seqs,
+    (word) => `${units.map((u) => `let w${u} = ${wrow('wi', u, gru ? [2] : [])};${gru ? ` let wn${u} = arena[wi${u} + q * GH + ${2 * H}u];` : ''}`).join(' ')}
+  ${units.map((u) => seqs.map((m) => `acc${u}_${m} += w${u} * ${word(m)};${gru ? ` xn${u}_${m} += wn${u} * ${word(m)};` : ''}`).join(' ')).join('\n  ')}`, w).replace(/\n/g, '\n  ')}
+}`;
+}
+
+/** The input side of gate g in a fused recurrence: the input bias (the products are in acc), GRU's n apart. */
+const fusedInput = (op: RecurrentSeqOp, u: number, m: number) => (op.input === undefined ? undefined
+  : (g: number) => (op.cell === 'gru' && g === 2 ? `(xn${u}_${m} + bi${u}_2)` : `bi${u}_${g}`));
+
 function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, subgroups: boolean): KernelPlan {
   const H = op.hidden, P = persistentThreads(H, FORWARD_UNITS), U = Math.ceil(H / P), G = gatesOf(op);
   const y = w.base(op.y, true).base;
@@ -244,14 +283,16 @@ function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, s
   // loop over q: each loaded weight row feeds `slice` multiply-adds and each loaded state word U of them.
   // On SwiftShader every load with a computed index is a bounds-checked 4-lane gather costing as much as
   // 10-15 multiply-adds, so these reuse factors set the kernel's speed (issue #8).
-  const wrow = (u: number) => {
-    const ws = [...Array(G).keys()].map((g) => `arena[wt${u} + q * GH + ${g * H}u]`);
+  // One row of transposed weights (all gates of unit u at q); `skip` gates read as zero.
+  const wrow = (base: string, u: number, skip: readonly number[] = []) => {
+    const ws = range(G).map((g) => (skip.includes(g) ? '0.0' : `arena[${base}${u} + q * GH + ${g * H}u]`));
     return G === 1 ? ws[0]! : `${vec}(${ws.join(', ')})`;
   };
+  const inputDots = op.input === undefined ? '' : fusedInputDots(w, op, op.input, slice, subgroups, wrow);
   const dots = `${units.flatMap((u) => seqs.map((m) => `var acc${u}_${m} = ${zero};`)).join(' ')}
-${units.map((u) => `let wt${u} = ${w.base(op.whhT).base} + d * ${H * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join('\n')}
+${units.map((u) => `let wt${u} = ${w.base(op.whhT).base} + d * ${H * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join('\n')}${inputDots}
 ${sharedLoop(subgroups && H % 4 === 0, 'q', 'H', (m, q) => `hsh[${m * H}u + ${q}]`, seqs,
-    (word) => `${units.map((u) => `let w${u} = ${wrow(u)};`).join(' ')}
+    (word) => `${units.map((u) => `let w${u} = ${wrow('wt', u)};`).join(' ')}
   ${units.map((u) => seqs.map((m) => `acc${u}_${m} += w${u} * ${word(m)};`).join(' ')).join('\n  ')}`, w)}`;
   // Sequence m of the slice: its own b, length, state base and step indices, shadowing the outer names.
   const seq = (m: number, body: string) => `{
@@ -261,14 +302,16 @@ ${sharedLoop(subgroups && H % 4 === 0, 'q', 'H', (m, q) => `hsh[${m * H}u + ${q}
     ${body.replace(/\n/g, '\n    ')}
   }
 }`;
-  const regs = [...Array(U).keys()].flatMap((u) => seqs.map((m) => `var creg${u}_${m} = 0.0; var hnew${u}_${m} = 0.0;`)).join('\n');
+  const regs = [...Array(U).keys()].flatMap((u) => seqs.map((m) => `var creg${u}_${m} = 0.0;`)).join(' ');
   const body = `
 let d = wid.y;${sizes(w, op)}
-let b0 = wid.x * ${slice}u;
+let b0 = wid.x * ${slice}u;${op.input === undefined ? '' : `
+let bib = ${directional(op.input.bih.map((t) => w.base(t).base))};`}
 ${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B - 1u)`)}, b0 + ${m}u < B);`).join('\n')}
 ${regs}
 // The recurrent bias of each owned unit, loaded once: every sequence and step adds the same words.
 ${units.map((u) => range(G).map((g) => `let bh${u}_${g} = params[bb + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
+${op.input === undefined ? '' : units.map((u) => range(G).map((g) => `let bi${u}_${g} = params[bib + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
 ${eachUnit(U, P, (u) => seqs.map((m) => `{
   let b = min(b0 + ${m}u, B - 1u);
   ${STATE.replace('${i}', String(op.stateIndex))}
@@ -278,16 +321,15 @@ ${eachUnit(U, P, (u) => seqs.map((m) => `{
 workgroupBarrier();
 for (var s = 0u; s < T; s++) {
   ${dots}
+  workgroupBarrier();   // every thread has read the states of the previous step: overwrite them
   ${eachUnit(U, P, (u) => `${seqs.map((m) => seq(m, `if (!valid) {
   arena[${y} + ybase + j] = 0.0;
   ${w.store(op.hprev, 'row * H + j', '0.0')}
 } else {
   let acc = acc${u}_${m};
-  let hpj = hsh[${m * H}u + j];${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`)}${forwardStores(w, op, y)}
-  hnew${u}_${m} = h;
+  let hpj = hsh[${m * H}u + j];${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`, fusedInput(op, u, m))}${forwardStores(w, op, y)}
+  hsh[${m * H}u + j] = h;
 }`)).join('\n')}`)}
-  workgroupBarrier();
-  ${eachUnit(U, P, (u) => seqs.map((m) => `if (s < len${m}) { hsh[${m * H}u + j] = hnew${u}_${m}; }`).join('\n'))}
   workgroupBarrier();
 }`;
   return { body, workgroupSize: [P, 1, 1], grid: [cdiv(op.batch, slice), op.dirs, 1] };
@@ -400,10 +442,10 @@ function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp, slice: numbe
   const op = g.fwd, H = op.hidden, P = persistentThreads(H, BACKWARD_UNITS), U = Math.ceil(H / P);
   const { G, write, zero, dy, dhN, prevC, selected } = backwardParts(w, g);
   w.workgroupArray('dgsh', 'f32', slice * G * H);
-  const gates = [...Array(G).keys()];
   const seqs = [...Array(slice).keys()];
-  // Each emitted gate gradient also goes to a register, published to workgroup memory after the step.
-  const emitFor = (u: number, m: number) => (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgn${u}_${m}_${k} = ${dh || dx};`;
+  // Each emitted gate gradient also goes to workgroup memory, for the next step's sums (after a barrier
+  // that waits for every thread's sums over the previous step's: no register holds them in between).
+  const emitFor = (m: number) => (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgsh[${m * G * H + k * H}u + j] = ${dh || dx};`;
   const units = [...Array(U).keys()];
   // Σ_r dgsh[m, r] · W_hh[r, j] for every unit j this thread owns and every sequence m of the slice, in one
   // loop: each loaded weight feeds `slice` multiply-adds, each loaded gate gradient U of them.
@@ -420,7 +462,7 @@ ${sharedLoop(subgroups && (G * H) % 4 === 0, 'r', 'GH', (m, r) => `dgsh[${m * G 
     ${body.replace(/\n/g, '\n    ')}
   }
 }`;
-  const regs = [...Array(U).keys()].flatMap((u) => seqs.map((m) => `var carry${u}_${m} = 0.0; ${gates.map((k) => `var dgn${u}_${m}_${k} = 0.0;`).join(' ')}`)).join('\n');
+  const regs = [...Array(U).keys()].flatMap((u) => seqs.map((m) => `var carry${u}_${m} = 0.0;`)).join(' ');
   const body = `
 let d = wid.y;${sizes(w, op)}
 let b0 = wid.x * ${slice}u;
@@ -429,6 +471,7 @@ ${regs}
 for (var q = 0u; q < T; q++) {
   let s = T - 1u - q;
   ${sums}
+  workgroupBarrier();
   ${eachUnit(U, P, (u) => `${seqs.map((m) => seq(m, `if (!valid) {
   ${zero}
 } else {
@@ -438,10 +481,8 @@ for (var q = 0u; q < T; q++) {
   } else {
     dh += rs${u}_${m};
     ${op.cell === 'gru' ? `dh += carry${u}_${m};` : ''}
-  }${backwardCell(w, g, `carry${u}_${m}`, (v) => `carry${u}_${m} = ${v};`, prevC, emitFor(u, m))}
+  }${backwardCell(w, g, `carry${u}_${m}`, (v) => `carry${u}_${m} = ${v};`, prevC, emitFor(m))}
 }`)).join('\n')}`)}
-  workgroupBarrier();
-  ${eachUnit(U, P, (u) => seqs.map((m) => `if (s < len${m}) { ${gates.map((k) => `dgsh[${m * G * H + k * H}u + j] = dgn${u}_${m}_${k};`).join(' ')} }`).join('\n'))}
   workgroupBarrier();
 }
 ${g.dh0 === undefined ? '' : `// dh0: the recurrent path out of the sweep's last step (plus GRU's direct path)
