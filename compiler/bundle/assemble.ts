@@ -126,8 +126,11 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
     training,
     schedules: [
       ...graph.ops.filter((o) => o.op.kind === 'recurrent_seq' && o.phase === 'forward').map((o) => {
-        const c = chooseSchedule(o.op as Extract<typeof o.op, { kind: 'recurrent_seq' }>, codegen.maxWorkgroupBytes, codegen.schedule);
-        return { layer: o.label, choice: c.schedule, reason: c.reason };
+        const op = o.op as Extract<typeof o.op, { kind: 'recurrent_seq' }>;
+        const c = chooseSchedule(op, codegen.maxWorkgroupBytes, codegen.schedule);
+        const fused = op.input === undefined ? ''
+          : `; the input projection runs inside the recurrence (input width ${op.input.width} ≤ ${op.hidden} units: fuse-input-projection)`;
+        return { layer: o.label, choice: c.schedule, reason: c.reason + fused };
       }),
       streamBlocker === null
         ? { layer: 'stream_step', choice: 'available', reason: 'every op is per-step or a causal recurrence' }

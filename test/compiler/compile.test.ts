@@ -75,6 +75,7 @@ describe('fuse-input-projection', () => {
     const infer = names(M1);
     expect(infer.filter((n) => /input_projection/.test(n))).toEqual([]);
     expect(infer.filter((n) => /transpose_input_weights/.test(n))).toHaveLength(1);
+    expect(compileModel(checked(M1, 'm1.rnn')).schedules[0]!.reason).toMatch(/input projection runs inside the recurrence \(input width 32 ≤ 128/);
   });
   it('keeps the matmul for one dispatch per step, and for inputs wider than the state', () => {
     expect(names(M1, { schedule: 'per_step' }).filter((n) => /input_projection/.test(n))).toHaveLength(1);
