@@ -56,7 +56,15 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const offsetField = (t: Tensor) => fieldName({ kind: 'offset', tensor: names.get(t.id)! });
 
   const outputs = lowered.outputs.map((o) => o.tensor);
-  const inferOps = needed(graph, outputs, 'forward');
+  // Programs without a backward pass run forward-only copies of the persistent recurrences, which leave
+  // out the stores only the backward pass reads (a kernel of their own; pipelines are made per program).
+  const forwardOnly = new Map<OpNode, OpNode>();
+  const withoutSaves = (o: OpNode): OpNode => {
+    if (o.op.kind !== 'recurrent_seq' || chooseSchedule(o.op, codegen.maxWorkgroupBytes, codegen.schedule).schedule !== 'persistent') return o;
+    if (!forwardOnly.has(o)) forwardOnly.set(o, { ...o, op: { ...o.op, forwardOnly: true } });
+    return forwardOnly.get(o)!;
+  };
+  const inferOps = needed(graph, outputs, 'forward').map(withoutSaves);
   // Training needs no input gradients: drop the ops that only compute them.
   const inputGrads = new Set(inputGradients.values());
   const onlyInputGrads = (o: OpNode) => { const w = writesOf(o.op); return w.length > 0 && w.every((t) => inputGrads.has(t)); };
@@ -66,8 +74,9 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const gradOps = lowered.loss === null ? [] : [...needed(graph, [lowered.loss, ...outputs], 'forward'), ...backOps];
   const trainOps = training ? [...lossOps, ...backOps.filter((o) => !onlyInputGrads(o)), ...graph.ops.filter((o) => o.phase === 'update')] : [];
   const state = graph.tensors.filter((t) => t.persistent).map((t) => t.id);
-  const streamOps = streamBlocker === null ? needed(graph, [...outputs, ...state], 'stream') : [];
-  const allOps = graph.ops.filter((o) => inferOps.includes(o) || trainOps.includes(o) || gradOps.includes(o) || streamOps.includes(o));
+  const streamOps = streamBlocker === null ? needed(graph, [...outputs, ...state], 'stream').map(withoutSaves) : [];
+  const allOps = graph.ops.flatMap((o) => [o, ...(forwardOnly.has(o) ? [forwardOnly.get(o)!] : [])])
+    .filter((o) => inferOps.includes(o) || trainOps.includes(o) || gradOps.includes(o) || streamOps.includes(o));
   const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training, codegen);
   // The WebGPU features the device needs: one per WGSL extension any kernel enables.
   const features = [...new Set(kernels.flatMap((k) => k.extensions))].sort();

@@ -86,6 +86,12 @@ export interface RecurrentSeqOp {
    * input biases `bih` (instead of reading xproj).
    */
   readonly input?: { readonly x: TensorId; readonly wihT: TensorId; readonly bih: readonly TensorId[]; readonly width: number };
+  /**
+   * Set by the bundle assembler on the copy that programs without a backward pass run (infer,
+   * stream_step), persistent schedule only: the kernel leaves out the stores only the backward pass
+   * reads (hprev, gates, cells).
+   */
+  readonly forwardOnly?: boolean;
 }
 
 /**

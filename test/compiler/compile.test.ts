@@ -88,6 +88,24 @@ describe('fuse-input-projection', () => {
   });
 });
 
+describe('forward-only recurrences in programs without a backward pass', () => {
+  it('infer and stream_step run a copy of the persistent recurrence that stores no gates, cells or states for the backward pass', () => {
+    const b = compileModel(checked(M1, 'm1.rnn'));
+    const recurrence = (p: 'infer' | 'train_step' | 'stream_step') =>
+      b.kernels[b.programs[p]!.dispatches.find((d) => /lstm_recurrence_layer_0$/.test(b.kernels[d.kernel]!.name))!.kernel]!;
+    const saves = /u\.o_enc_(gates|cells|hprev)/;
+    expect(recurrence('train_step').wgsl).toMatch(saves);
+    expect(recurrence('infer').name).not.toBe(recurrence('train_step').name);
+    expect(recurrence('infer').wgsl).not.toMatch(saves);
+    expect(recurrence('stream_step').wgsl).not.toMatch(saves);
+  });
+  it('the per_step schedule keeps one kernel (each step reads the previous cell state back)', () => {
+    const b = compileModel(checked(M1, 'm1.rnn'), { schedule: 'per_step' });
+    const kernelOf = (p: 'infer' | 'train_step') => b.programs[p]!.dispatches.find((d) => /lstm_recurrence_layer_0$/.test(b.kernels[d.kernel]!.name))!.kernel;
+    expect(kernelOf('infer')).toBe(kernelOf('train_step'));
+  });
+});
+
 describe('memory plan', () => {
   it('reuses slots: fewer slots than tensors, and training memory is linear in batch × time', () => {
     const b = compileModel(checked(M1, 'm1.rnn'));

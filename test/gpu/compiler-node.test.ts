@@ -2,7 +2,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { releaseNodeDevice, requestNodeDevice, type NodeGpuDevice } from '../../src/gpu/node-webgpu.ts';
 import { defineCompilerSuite } from '../compiler/fixtures/suite.ts';
-import { gradientsScenario, trainScenario } from '../compiler/fixtures/gpu-scenarios.ts';
+import { gradientsScenario, inferScenario, trainScenario } from '../compiler/fixtures/gpu-scenarios.ts';
 
 let gpu: NodeGpuDevice;
 beforeAll(async () => { gpu = await requestNodeDevice({ optionalFeatures: ['subgroups' as GPUFeatureName] }); });
@@ -10,6 +10,7 @@ afterAll(async () => { if (gpu) await releaseNodeDevice(gpu.device); });
 
 defineCompilerSuite('Node, Dawn', () => ({
   gradients: (bundle, weights, feed, dims) => gradientsScenario(gpu.device, bundle, weights, feed, dims),
+  infer: (bundle, weights, feed, dims) => inferScenario(gpu.device, bundle, weights, feed, dims),
   train: (bundle, weights, batches, steps, total) => trainScenario(gpu.device, bundle, weights, batches, steps, total),
 }), {
   available: () => gpu.device.features.has('subgroups'),

@@ -6,7 +6,7 @@
 //              memory, synchronised by barriers. Sequences are independent, so no global barrier is needed.
 // Both write the same saved tensors, so either forward pairs with either backward.
 // Layouts: xproj [D,B,T,G·H]; y [B,T,D·H]; hprev, cells [D,B,T,H]; gates [D,B,T,S]; h0/hN [L·D,B,H].
-import type { RecurrentSeqGradOp, RecurrentSeqOp } from '../../ir/graph.ts';
+import type { RecurrentSeqGradOp, RecurrentSeqOp, TensorId } from '../../ir/graph.ts';
 import { cdiv } from '../../ir/builder.ts';
 import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
@@ -81,6 +81,10 @@ let t = select(s, len - 1u - s, d == 1u && valid);
 let row = (d * B + b) * T + t;          // [D,B,T] row of xproj / hprev / gates / cells
 let ybase = (b * T + t) * DH + d * H;   // y[b, t, d·H]`;
 
+/** A store of what only the backward pass reads (gates, cells, hprev): left out in a forward-only variant. */
+const saved = (w: KernelWriter, op: RecurrentSeqOp, t: TensorId, index: string, value: string) =>
+  (op.forwardOnly ? '' : w.store(t, index, value));
+
 /** The input side of gate g of unit j read from xproj (the projection was a matmul of its own). */
 const projected = (w: KernelWriter, op: RecurrentSeqOp) => (g: number) => {
   if (op.xproj === undefined) throw new Error('internal error in codegen: a fused input projection needs the persistent kernel');
@@ -104,11 +108,11 @@ ${cp}
 let c = fg * cp + ig * gg;
 let h = og * tanh_(c);
 ${keepC}
-${w.store(op.cells!, 'row * H + j', 'c')}
-${w.store(op.gates, 'row * S + j', 'ig')}
-${w.store(op.gates, 'row * S + H + j', 'fg')}
-${w.store(op.gates, 'row * S + 2u * H + j', 'gg')}
-${w.store(op.gates, 'row * S + 3u * H + j', 'og')}
+${saved(w, op, op.cells!, 'row * H + j', 'c')}
+${saved(w, op, op.gates, 'row * S + j', 'ig')}
+${saved(w, op, op.gates, 'row * S + H + j', 'fg')}
+${saved(w, op, op.gates, 'row * S + 2u * H + j', 'gg')}
+${saved(w, op, op.gates, 'row * S + 3u * H + j', 'og')}
 ${op.cN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.cN, 'state + j', 'c')} }`}`;
   }
   if (op.cell === 'gru') {
@@ -117,10 +121,10 @@ let rg = sigmoid(${gate(0)}); let zg = sigmoid(${gate(1)});
 let hn = acc[2] + ${bias(2)};
 let ng = tanh_(${input(2)} + rg * hn);
 let h = (1.0 - zg) * ng + zg * hpj;
-${w.store(op.gates, 'row * S + j', 'rg')}
-${w.store(op.gates, 'row * S + H + j', 'zg')}
-${w.store(op.gates, 'row * S + 2u * H + j', 'ng')}
-${w.store(op.gates, 'row * S + 3u * H + j', 'hn')}`;
+${saved(w, op, op.gates, 'row * S + j', 'rg')}
+${saved(w, op, op.gates, 'row * S + H + j', 'zg')}
+${saved(w, op, op.gates, 'row * S + 2u * H + j', 'ng')}
+${saved(w, op, op.gates, 'row * S + 3u * H + j', 'hn')}`;
   }
   return `\nlet h = ${op.cell === 'rnn_relu' ? `max(${gate(0)}, 0.0)` : `tanh_(${gate(0)})`};`;
 }
@@ -162,7 +166,7 @@ function selectedStep(op: RecurrentSeqOp): string {
 function forwardStores(w: KernelWriter, op: RecurrentSeqOp, y: string): string {
   return `
 arena[${y} + ybase + j] = h;
-${w.store(op.hprev, 'row * H + j', 'hpj')}
+${saved(w, op, op.hprev, 'row * H + j', 'hpj')}
 ${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j', 'h')} }`}
 ${op.select === undefined ? '' : `if (t == ${selectedStep(op)}) { ${w.store(op.select.y, 'b * DH + d * H + j', 'h')} }`}`;
 }
@@ -173,6 +177,8 @@ export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, sche
 }
 
 function perStepForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
+  // Each step reads the previous step's cell state back from `cells`: it cannot leave the saves out.
+  if (op.forwardOnly) throw new Error('internal error in codegen: a forward-only recurrence needs the persistent kernel');
   const G = gatesOf(op);
   const y = w.base(op.y, true).base;
   const h0 = op.h0 === undefined ? null : w.base(op.h0).base;
@@ -324,7 +330,7 @@ for (var s = 0u; s < T; s++) {
   workgroupBarrier();   // every thread has read the states of the previous step: overwrite them
   ${eachUnit(U, P, (u) => `${seqs.map((m) => seq(m, `if (!valid) {
   arena[${y} + ybase + j] = 0.0;
-  ${w.store(op.hprev, 'row * H + j', '0.0')}
+  ${saved(w, op, op.hprev, 'row * H + j', '0.0')}
 } else {
   let acc = acc${u}_${m};
   let hpj = hsh[${m * H}u + j];${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`, fusedInput(op, u, m))}${forwardStores(w, op, y)}
