@@ -1,9 +1,11 @@
 // Recurrent sequence kernels for RNN/LSTM/GRU, forward and backward through time, in two schedules:
 //  per_step:   one dispatch per time step (looped with step.t); thread (j, b, d) owns hidden unit j of
 //              sequence b in direction d; the state is read back from global memory at every step.
-//  persistent: one dispatch for the whole sequence; workgroup (b, d) carries one sequence through all
-//              steps with its hidden state (forward) or its gate gradients (backward) in workgroup
+//  persistent: one dispatch for the whole sequence; workgroup (b, d) carries a slice of sequences through
+//              all steps with their hidden states (forward) or gate gradients (backward) in workgroup
 //              memory, synchronised by barriers. Sequences are independent, so no global barrier is needed.
+//              It may also compute the input projection (op.input, fuse-input-projection) and, in
+//              programs without a backward pass, leave out the saved tensors (op.forwardOnly).
 // Both write the same saved tensors, so either forward pairs with either backward.
 // Layouts: xproj [D,B,T,G·H]; y [B,T,D·H]; hprev, cells [D,B,T,H]; gates [D,B,T,S]; h0/hN [L·D,B,H].
 import type { RecurrentSeqGradOp, RecurrentSeqOp, TensorId } from '../../ir/graph.ts';
