@@ -45,7 +45,7 @@ export function mul(...xs: SizeExpr[]): SizeExpr {
     if (typeof x === 'number') c *= x;
     else syms.push(x);
   }
-  if (syms.length === 0) return c;
+  if (syms.length === 0 || c === 0) return c;   // 0 · anything is 0, symbolic or not
   if (c === 1 && syms.length === 1) return syms[0]!;
   return c === 1 ? ['*', ...syms] : ['*', ...syms, c];
 }

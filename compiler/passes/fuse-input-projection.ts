@@ -18,6 +18,7 @@ import { chooseSchedule, gatesOf } from '../codegen/kernels/recurrent.ts';
 import type { CodegenOptions } from '../codegen/emit-kernels.ts';
 import { tensorsOf, writesOf } from './plan-memory.ts';
 
+/** Two size formulas are the same (an absent offset or stride is 0, its default). */
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? 0) === JSON.stringify(b ?? 0);
 
 /** The D matmuls that write op.xproj, in direction order, when they have the plain projection form. */
@@ -27,8 +28,7 @@ function projections(g: Graph, op: RecurrentSeqOp): OpNode[] | null {
   if (writers.length !== op.dirs) return null;
   const byDir: OpNode[] = [];
   for (let d = 0; d < op.dirs; d++) {
-    const offset = mul(d, op.batch, op.time, GH);
-    const node = writers.find((o) => o.op.kind === 'matmul' && (same(o.op.yOffset, offset) || (d === 0 && same(o.op.yOffset, 0))));
+    const node = writers.find((o) => o.op.kind === 'matmul' && same(o.op.yOffset, mul(d, op.batch, op.time, GH)));
     const m = node?.op as MatmulOp | undefined;
     if (!node || !m || m.transA || !m.transB || m.act !== 'none' || m.accumulate || m.bias === undefined ||
         typeof m.k !== 'number' || m.n !== GH || !same(m.m, mul(op.batch, op.time)) ||
@@ -41,7 +41,7 @@ function projections(g: Graph, op: RecurrentSeqOp): OpNode[] | null {
 
 export function fuseInputProjection(g: Graph, opts: CodegenOptions): Graph {
   const b = new GraphBuilder({ tensors: g.tensors, ops: [] });
-  const replaced = new Map<OpNode, OpNode[]>();   // node → what takes its place (nothing: removed)
+  const replaced = new Map<OpNode, OpNode[]>();   // node → what takes its place
   const fused = new Map<TensorId, RecurrentSeqOp>();   // y of the recurrence → its fused op
   for (const node of g.ops) {
     const op = node.op;

@@ -53,6 +53,9 @@ export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, fo
   return { schedule: 'persistent', slice, forwardSlice, reason: `state fits in workgroup memory (${bytes(slice)} of ${maxWorkgroupBytes} bytes for ${slices}): 1 dispatch per pass instead of one per step` };
 }
 
+/** A base for direction d: bases[0] for direction 0, bases[1] for direction 1 (if the layer has it). */
+const directional = (bases: readonly string[]) => (bases.length === 2 ? `select(${bases[0]}, ${bases[1]}, d == 1u)` : bases[0]!);
+
 /** Sizes and the weight bases of direction d. */
 function sizes(w: KernelWriter, op: RecurrentSeqOp): string {
   const G = gatesOf(op);
@@ -60,8 +63,8 @@ function sizes(w: KernelWriter, op: RecurrentSeqOp): string {
   return `
 let H = ${op.hidden}u; let GH = ${G * op.hidden}u; let DH = ${op.dirs * op.hidden}u; let S = ${savedWidth(op)}u;
 let B = ${wgslSize(op.batch)}; let T = ${wgslSize(op.time)};
-let wb = ${op.dirs === 2 ? `select(${wb[0]}, ${wb[1]}, d == 1u)` : wb[0]};
-let bb = ${op.dirs === 2 ? `select(${bb[0]}, ${bb[1]}, d == 1u)` : bb[0]};`;
+let wb = ${directional(wb)};
+let bb = ${directional(bb)};`;
 }
 
 /** The length of sequence `b` (T without lengths), clamped to [0, T]. */
@@ -249,9 +252,6 @@ function eachUnit(U: number, P: number, body: (u: number) => string): string {
   }`).join('\n  ');
 }
 
-/** `first` for direction 0, `second` for direction 1 (a layer of one direction has only the first). */
-const directional = (bases: readonly string[]) => (bases.length === 2 ? `select(${bases[0]}, ${bases[1]}, d == 1u)` : bases[0]!);
-
 /**
  * The input projections of a fused recurrence (fuse-input-projection), added into the accumulators before
  * the recurrent dot products: acc{u}_{m} += W_ih[g·H + j, :] · x[b, t, :] for every unit u and sequence m
@@ -260,14 +260,13 @@ const directional = (bases: readonly string[]) => (bases.length === 2 ? `select(
  * (xn{u}_{m}), because its reset gate scales only the recurrent side. In its own block: both loops
  * define the quad lane.
  */
-function fusedInputDots(w: KernelWriter, op: RecurrentSeqOp, input: NonNullable<RecurrentSeqOp['input']>, slice: number,
+function fusedInputDots(w: KernelWriter, op: RecurrentSeqOp, input: NonNullable<RecurrentSeqOp['input']>, slice: number, U: number,
                         subgroups: boolean, wrow: (base: string, u: number, skip?: readonly number[]) => string): string {
-  const H = op.hidden, G = gatesOf(op), P = persistentThreads(H, FORWARD_UNITS), U = Math.ceil(H / P), I = input.width;
+  const H = op.hidden, I = input.width;
   const seqs = range(slice), units = range(U), gru = op.cell === 'gru';
   return `
 ${gru ? units.flatMap((u) => seqs.map((m) => `var xn${u}_${m} = 0.0;`)).join(' ') : ''}
 {
-  ${units.map((u) => `let wi${u} = ${w.base(input.wihT).base} + d * ${I * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join('\n  ')}
   // The input row each sequence reads at this step (its time index, as stepIndices computes it).
   ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + select(s, len${m} - 1u - s, d == 1u && s < len${m})) * ${I}u;`).join('\n  ')}
   ${sharedLoop(subgroups && I % 4 === 0, 'q', `${I}u`, (m, q) => w.load(input.x, `xr${m} + ${q}`), seqs,
@@ -296,9 +295,12 @@ function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, s
     const ws = range(G).map((g) => (skip.includes(g) ? '0.0' : `arena[${base}${u} + q * GH + ${g * H}u]`));
     return G === 1 ? ws[0]! : `${vec}(${ws.join(', ')})`;
   };
-  const inputDots = op.input === undefined ? '' : fusedInputDots(w, op, op.input, slice, subgroups, wrow);
-  const dots = `${units.flatMap((u) => seqs.map((m) => `var acc${u}_${m} = ${zero};`)).join(' ')}
-${units.map((u) => `let wt${u} = ${w.base(op.whhT).base} + d * ${H * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join('\n')}${inputDots}
+  const inputDots = op.input === undefined ? '' : fusedInputDots(w, op, op.input, slice, U, subgroups, wrow);
+  // Where each owned unit's column of the transposed weights starts (W_hh, and W_ih when fused).
+  const weightBases = `${units.map((u) => `let wt${u} = ${w.base(op.whhT).base} + d * ${H * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join(' ')}${
+    op.input === undefined ? '' : `
+${units.map((u) => `let wi${u} = ${w.base(op.input!.wihT).base} + d * ${op.input!.width * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join(' ')}`}`;
+  const dots = `${units.flatMap((u) => seqs.map((m) => `var acc${u}_${m} = ${zero};`)).join(' ')}${inputDots}
 ${sharedLoop(subgroups && H % 4 === 0, 'q', 'H', (m, q) => `hsh[${m * H}u + ${q}]`, seqs,
     (word) => `${units.map((u) => `let w${u} = ${wrow('wt', u)};`).join(' ')}
   ${units.map((u) => seqs.map((m) => `acc${u}_${m} += w${u} * ${word(m)};`).join(' ')).join('\n  ')}`, w)}`;
@@ -320,6 +322,7 @@ ${regs}
 // The recurrent bias of each owned unit, loaded once: every sequence and step adds the same words.
 ${units.map((u) => range(G).map((g) => `let bh${u}_${g} = params[bb + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
 ${op.input === undefined ? '' : units.map((u) => range(G).map((g) => `let bi${u}_${g} = params[bib + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
+${weightBases}
 ${eachUnit(U, P, (u) => seqs.map((m) => `{
   let b = min(b0 + ${m}u, B - 1u);
   ${STATE.replace('${i}', String(op.stateIndex))}
