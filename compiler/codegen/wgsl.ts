@@ -82,6 +82,9 @@ export class KernelWriter {
   private readonly decls: string[] = [];
   private readonly extensions = new Set<WgslExtension>();
   private wgBytes = 0;
+  /** How this kernel declares `params`: as f32 words, or as vec4 (see vec4Params). */
+  private paramsView: 'f32' | 'vec4' = 'f32';
+  private paramWordsRead = false;
 
   constructor(private readonly tensors: readonly Tensor[], private readonly offsetField: (t: Tensor) => string) {}
 
@@ -118,13 +121,42 @@ export class KernelWriter {
   /** WGSL expression reading element `index` of tensor `id`. */
   load(id: TensorId, index: string): string {
     const r = this.resource(this.tensor(id));
+    if (r.buf === 'params') return this.paramWord(`${r.base} + ${index}`);
     this.use(r.buf, false);
     return `${r.buf}[${r.base} + ${index}]`;
+  }
+
+  /**
+   * Declares `params` as array<vec4<f32>> in this kernel (the compiler aligns every parameter to 4
+   * floats): paramVec4 then reads 4 words with one load, and single words are read as components. A
+   * second, vec4 binding of the same buffer beside the f32 one is not an option: a bundle binds each
+   * buffer once per kernel. Call before the kernel reads any single parameter word.
+   */
+  vec4Params(): void {
+    if (this.paramWordsRead && this.paramsView === 'f32') throw new Error('internal error (codegen): vec4Params after a params word was read');
+    this.paramsView = 'vec4';
+  }
+
+  get paramsAreVec4(): boolean { return this.paramsView === 'vec4'; }
+
+  /** WGSL expression reading params word `index` (an absolute float index), in either view. */
+  paramWord(index: string): string {
+    this.use('params', false);
+    this.paramWordsRead = true;
+    return this.paramsView === 'vec4' ? `params[(${index}) / 4u][(${index}) % 4u]` : `params[${index}]`;
+  }
+
+  /** WGSL expression reading params words index … index + 3 as a vec4; `index` must be a multiple of 4. */
+  paramVec4(index: string): string {
+    if (this.paramsView !== 'vec4') throw new Error('internal error (codegen): paramVec4 without vec4Params');
+    this.use('params', false);
+    return `params[(${index}) / 4u]`;
   }
 
   /** A WGSL statement writing `value` (assigning or accumulating) to element `index` of tensor `id`. */
   store(id: TensorId, index: string, value: string, accumulate = false): string {
     const r = this.resource(this.tensor(id));
+    if (r.buf === 'params' && this.paramsView === 'vec4') throw new Error('internal error (codegen): a store to params read as vec4');
     this.use(r.buf, true);
     return `${r.buf}[${r.base} + ${index}] ${accumulate ? '+=' : '='} ${value};`;
   }
@@ -143,7 +175,8 @@ export class KernelWriter {
       // Subgroup operations sit in loops whose trip counts are uniform but whose bodies the uniformity
       // analysis cannot prove so (per-thread guards); the kernels keep every quad's lanes active together.
       ...(this.extensions.has('subgroups') ? ['diagnostic(off, subgroup_uniformity);'] : []),
-      ...bindings.map((b, i) => `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: ${RESOURCE_TYPE[b.name]};`),
+      ...bindings.map((b, i) => `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: ${
+        b.name === 'params' && this.paramsView === 'vec4' ? 'array<vec4<f32>>' : RESOURCE_TYPE[b.name]};`),
       run,
       '@group(1) @binding(0) var<uniform> u: Run;',
       'struct Step { t: u32 }',

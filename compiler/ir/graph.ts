@@ -72,8 +72,6 @@ export interface RecurrentSeqOp {
   readonly cell: Cell; readonly hidden: number; readonly dirs: 1 | 2;
   /** Absent once fuse-input-projection has moved the projection into the kernel (`input`). */
   readonly xproj?: TensorId; readonly whh: readonly TensorId[]; readonly bhh: readonly TensorId[];
-  /** W_hh of each direction transposed, [D, H, G·H] (a TransposeOp makes it): the forward kernel reads it. */
-  readonly whhT: TensorId;
   readonly lengths?: TensorId; readonly h0?: TensorId; readonly c0?: TensorId; readonly stateIndex: number; readonly stateCount: number;
   readonly y: TensorId; readonly hprev: TensorId; readonly gates: TensorId; readonly cells?: TensorId;
   readonly hN?: TensorId; readonly cN?: TensorId;
@@ -82,10 +80,10 @@ export interface RecurrentSeqOp {
   readonly select?: { readonly which: 'first' | 'last' | 'bidir_last'; readonly y: TensorId };
   /**
    * After fuse-input-projection: the kernel computes the input projections itself, step by step, from
-   * the layer input x [B, T, width], W_ih of each direction transposed (`wihT` [D, width, G·H]) and the
-   * input biases `bih` (instead of reading xproj).
+   * the layer input x [B, T, width], the parameters W_ih [G·H, width] and b_ih of each direction (instead
+   * of reading xproj).
    */
-  readonly input?: { readonly x: TensorId; readonly wihT: TensorId; readonly bih: readonly TensorId[]; readonly width: number };
+  readonly input?: { readonly x: TensorId; readonly wih: readonly TensorId[]; readonly bih: readonly TensorId[]; readonly width: number };
   /**
    * Set by the bundle assembler on the copy that programs without a backward pass run (infer,
    * stream_step), persistent schedule only: the kernel leaves out the stores only the backward pass

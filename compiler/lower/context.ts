@@ -4,6 +4,10 @@ import type { CheckedModel, Node, ParamDecl, ValueId } from '../check/model.ts';
 import { GraphBuilder } from '../ir/builder.ts';
 import type { TensorId } from '../ir/graph.ts';
 import type { SizeExpr } from '../../runtime/bundle.ts';
+import { alignUp } from '../../runtime/arena.ts';
+
+/** Parameters start at multiples of this many floats (16 bytes: one vec4). */
+export const PARAM_ALIGN = 4;
 
 export interface LoweredParam { readonly decl: ParamDecl; readonly offset: number; readonly tensor: TensorId; readonly grad: TensorId }
 
@@ -40,21 +44,22 @@ export class LowerCtx {
       for (const [k, v] of stream.reuse) this.values.set(k, v);
       return;
     }
+    // Every parameter starts at a multiple of PARAM_ALIGN floats (16 bytes), so that kernels may read
+    // the params buffer as vec4 (the persistent recurrences load 4 weights of a row at once). The gaps
+    // stay zero: nothing writes them, their gradients are zero, and the optimizer keeps them so.
     let offset = 0;
     for (const decl of model.params) {
       const count = decl.shape.reduce((a, c) => a * c, 1);
       const tensor = this.b.tensor(decl.name, decl.shape, { kind: 'param', offset });
       const grad = this.b.tensor(`grad.${decl.name}`, decl.shape, { kind: 'grad', offset });
       this.params.set(decl.name, { decl, offset, tensor, grad });
-      offset += count;
+      offset = alignUp(offset + count, PARAM_ALIGN);
     }
+    this.paramCount = offset;
   }
 
-  get paramCount(): number {
-    let n = 0;
-    for (const p of this.params.values()) n += p.decl.shape.reduce((a, c) => a * c, 1);
-    return n;
-  }
+  /** Floats in the params buffer: every parameter and the gaps that align the next. */
+  readonly paramCount: number = 0;
 
   shape(v: ValueId): readonly SizeExpr[] {
     const value = this.model.values[v];

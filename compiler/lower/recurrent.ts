@@ -39,15 +39,11 @@ export function lowerRecurrent(ctx: LowerCtx, n: RecurrentNode): void {
       x = dropped;
     }
     const xproj = b.tensor(`${name}.xproj_l${l}`, [D, batch, time, G * H]);
-    // W_hh transposed for the forward kernel, so neighbouring units read neighbouring weights.
-    const whhT = b.tensor(`${name}.whhT_l${l}`, [D, H, G * H]);
     const whh: TensorId[] = [], bhh: TensorId[] = [];
     for (let d = 0; d < D; d++) {
       const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
       const wih = ctx.param(`${name}.weight_ih${sfx}`), bih = ctx.param(`${name}.bias_ih${sfx}`);
       whh.push(ctx.param(`${name}.weight_hh${sfx}`).tensor);
-      b.add({ kind: 'transpose', x: whh[d]!, y: whhT, rows: G * H, cols: H, yOffset: d * H * G * H },
-            `${name} transpose recurrent weights, layer ${l}${d === 1 ? ' reverse' : ''}`);
       bhh.push(ctx.param(`${name}.bias_hh${sfx}`).tensor);
       b.add({ kind: 'matmul', a: x, b: wih.tensor, bias: bih.tensor, y: xproj, m: mul(batch, time), n: G * H, k: inWidth,
               transA: false, transB: true, act: 'none', accumulate: false, yOffset: mul(d, batch, time, G * H) },
@@ -58,7 +54,7 @@ export function lowerRecurrent(ctx: LowerCtx, n: RecurrentNode): void {
     const hprev = b.tensor(`${name}.hprev_l${l}`, [D, batch, time, H]);
     const gates = b.tensor(`${name}.gates_l${l}`, [D, batch, time, cell === 'lstm' || cell === 'gru' ? 4 * H : H]);
     const cells = cell === 'lstm' ? b.tensor(`${name}.cells_l${l}`, [D, batch, time, H]) : undefined;
-    b.add({ kind: 'recurrent_seq', cell, hidden: H, dirs: D as 1 | 2, xproj, whh, bhh, whhT, lengths, h0, c0,
+    b.add({ kind: 'recurrent_seq', cell, hidden: H, dirs: D as 1 | 2, xproj, whh, bhh, lengths, h0, c0,
             stateIndex: l * D, stateCount: n.layers * D, y, hprev, gates, cells, hN, cN, batch, time },
           `${name} ${cell} recurrence, layer ${l}`);
     x = y;

@@ -1,7 +1,7 @@
 // fuse-input-projection: a persistent recurrence computes its input projections itself, step by step,
 // instead of reading them from one matmul over all steps (xproj = x · W_ihᵀ + b_ih, [D, B, T, G·H],
-// written by one dispatch and read back by the next). The matmul becomes a transpose of W_ih (so that
-// neighbouring units read neighbouring weights, as for W_hh), and xproj is never materialised.
+// written by one dispatch and read back by the next). The matmul goes; the kernel reads W_ih and b_ih
+// from the parameters, as it reads W_hh, and xproj is never materialised.
 //
 // Why: in the persistent kernel each loaded weight feeds every sequence of the workgroup's slice and each
 // loaded input word every unit the thread owns (the same reuse as the recurrent dot products), where the
@@ -13,7 +13,7 @@
 // Runs after autodiff: the backward pass still differentiates the matmul (its weight, bias and input
 // gradients read dxproj, which the backward through time writes); only the forward value moves.
 import type { Graph, MatmulOp, OpNode, RecurrentSeqOp, TensorId } from '../ir/graph.ts';
-import { GraphBuilder, mul } from '../ir/builder.ts';
+import { mul } from '../ir/builder.ts';
 import { chooseSchedule, gatesOf } from '../codegen/kernels/recurrent.ts';
 import type { CodegenOptions } from '../codegen/emit-kernels.ts';
 import { tensorsOf, writesOf } from './plan-memory.ts';
@@ -30,7 +30,9 @@ function projections(g: Graph, op: RecurrentSeqOp): OpNode[] | null {
   for (let d = 0; d < op.dirs; d++) {
     const node = writers.find((o) => o.op.kind === 'matmul' && same(o.op.yOffset, mul(d, op.batch, op.time, GH)));
     const m = node?.op as MatmulOp | undefined;
-    if (!node || !m || m.transA || !m.transB || m.act !== 'none' || m.accumulate || m.bias === undefined ||
+    // The kernel reads W_ih and b_ih in the params buffer (as vec4 rows, parameters being 16-byte aligned).
+    const isParam = (t: TensorId | undefined) => t !== undefined && g.tensors[t]?.storage.kind === 'param';
+    if (!node || !m || !isParam(m.b) || !isParam(m.bias) || m.transA || !m.transB || m.act !== 'none' || m.accumulate || m.bias === undefined ||
         typeof m.k !== 'number' || m.n !== GH || !same(m.m, mul(op.batch, op.time)) ||
         !same(m.aOffset, 0) || !same(m.bOffset, 0) || !same(m.lda, 0) || !same(m.ldy, 0) ||
         (byDir[0] !== undefined && (byDir[0].op as MatmulOp).a !== m.a)) return null;
@@ -40,7 +42,6 @@ function projections(g: Graph, op: RecurrentSeqOp): OpNode[] | null {
 }
 
 export function fuseInputProjection(g: Graph, opts: CodegenOptions): Graph {
-  const b = new GraphBuilder({ tensors: g.tensors, ops: [] });
   const replaced = new Map<OpNode, OpNode[]>();   // node → what takes its place
   const fused = new Map<TensorId, RecurrentSeqOp>();   // y of the recurrence → its fused op
   for (const node of g.ops) {
@@ -55,14 +56,10 @@ export function fuseInputProjection(g: Graph, opts: CodegenOptions): Graph {
     const xproj = op.xproj;
     const others = g.ops.filter((o) => !mms.includes(o) && o !== node && !(o.op.kind === 'recurrent_seq_grad' && o.op.fwd.y === op.y));
     if (others.some((o) => tensorsOf(o.op).includes(xproj))) continue;
-    const GH = gatesOf(op) * op.hidden;
-    const wihT = b.tensor(g.tensors[xproj]!.name.replace('xproj', 'wihT'), [op.dirs, width, GH]);
-    mms.forEach((mm, d) => {
-      replaced.set(mm, [{ ...mm, label: mm.label.replace('input projection', 'transpose input weights'),
-        op: { kind: 'transpose', x: (mm.op as MatmulOp).b, y: wihT, rows: GH, cols: width, yOffset: d * width * GH } }]);
-    });
+    for (const mm of mms) replaced.set(mm, []);
     const { xproj: _gone, ...rest } = op;
-    const withInput: RecurrentSeqOp = { ...rest, input: { x: first.a, wihT, bih: mms.map((mm) => (mm.op as MatmulOp).bias!), width } };
+    const weights = mms.map((mm) => mm.op as MatmulOp);
+    const withInput: RecurrentSeqOp = { ...rest, input: { x: first.a, wih: weights.map((m) => m.b), bih: weights.map((m) => m.bias!), width } };
     replaced.set(node, [{ ...node, op: withInput }]);
     fused.set(op.y, withInput);
   }
@@ -71,5 +68,5 @@ export function fuseInputProjection(g: Graph, opts: CodegenOptions): Graph {
     if (op.kind === 'recurrent_seq_grad' && fused.has(op.fwd.y)) return [{ ...node, op: { ...op, fwd: fused.get(op.fwd.y)! } }];
     return replaced.get(node) ?? [node];
   });
-  return { tensors: b.build().tensors, ops };
+  return { tensors: g.tensors, ops };
 }

@@ -24,8 +24,8 @@ const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengt
   'dquery', 'dkeys', 'dvalues', 'dweights', 'delta', 'duPart',
   'wIh', 'wHh', 'bIh', 'bHh', 'wQuery', 'bQuery', 'memory', 'keyProj', 'embedded', 'embTable', 'wOut', 'bOut', 'hc', 'ctx', 'scores',
   'queryProj', 'hprevs', 'tokens', 'stepLogits', 'dhc', 'dembedded', 'dmemory', 'dkeyProj', 'dgi', 'dgh', 'dqp', 'carry', 'dctx',
-  'dq', 'whhT', 'wihT']);
-const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh', 'bih']);
+  'dq']);
+const TENSOR_LIST_FIELDS = new Set(['whh', 'bhh', 'wih', 'bih']);
 
 /** Field names of forward ops' outputs, for op kinds writesOf does not list (extensions add theirs here). */
 export const WRITES = new Set(['y', 'hprev', 'gates', 'cells', 'hN', 'cN', 'e', 'weights']);

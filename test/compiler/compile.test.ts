@@ -71,10 +71,10 @@ describe('fuse-input-projection', () => {
     const b = compileModel(checked(src, 'm.rnn'), opts);
     return b.programs.infer!.dispatches.map((d) => b.kernels[d.kernel]!.name);
   };
-  it('a persistent recurrence computes its own input projection: W_ih is transposed, no projection matmul', () => {
+  it('a persistent recurrence computes its own input projection: no projection matmul, no transposed weights', () => {
     const infer = names(M1);
-    expect(infer.filter((n) => /input_projection/.test(n))).toEqual([]);
-    expect(infer.filter((n) => /transpose_input_weights/.test(n))).toHaveLength(1);
+    expect(infer.filter((n) => /input_projection|transpose/.test(n))).toEqual([]);
+    expect(infer).toHaveLength(3);   // the recurrence, the dense head, its softmax
     expect(compileModel(checked(M1, 'm1.rnn')).schedules[0]!.reason).toMatch(/input projection runs inside the recurrence \(input width 32 ≤ 128/);
   });
   it('keeps the matmul for one dispatch per step, and for inputs wider than the state', () => {
@@ -85,6 +85,24 @@ describe('fuse-input-projection', () => {
     const b = compileModel(checked(M1, 'm1.rnn'));
     const labels = b.programs.gradients!.dispatches.map((d) => b.kernels[d.kernel]!.name);
     expect(labels.filter((n) => /input_projection_layer_0_(weight_and_bias|input)_gra/.test(n))).toHaveLength(2);
+  });
+});
+
+describe('recurrent weights read straight from the parameters', () => {
+  it('every parameter starts at a multiple of 4 floats, and the recurrence reads W_hh and W_ih as vec4 rows', () => {
+    const b = compileModel(checked(M1, 'm1.rnn'));
+    expect(b.params.length).toBeGreaterThan(3);
+    for (const p of b.params) expect(p.offset % 4).toBe(0);
+    const last = b.params.at(-1)!;
+    expect(b.paramCount).toBe(Math.ceil((last.offset + last.shape.reduce((a, c) => a * c, 1)) / 4) * 4);
+    const rec = b.kernels.find((k) => /lstm_recurrence_layer_0$/.test(k.name))!;
+    expect(rec.wgsl).toMatch(/var<storage, read> params: array<vec4<f32>>/);
+    expect(rec.wgsl).toMatch(/mat4x4<f32>\(W0_0, W0_1, W0_2, W0_3\)/);
+  });
+  it('a hidden size that is not a multiple of 4 reads single words (the f32 view)', () => {
+    const b = compileModel(checked(M1.replace('hidden=128', 'hidden=18'), 'm.rnn'));
+    const rec = b.kernels.find((k) => /lstm_recurrence_layer_0$/.test(k.name))!;
+    expect(rec.wgsl).toMatch(/var<storage, read> params: array<f32>/);
   });
 });
 

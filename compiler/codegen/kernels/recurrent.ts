@@ -102,7 +102,7 @@ const projected = (w: KernelWriter, op: RecurrentSeqOp) => (g: number) => {
  * `input(g)` is the input side of gate g (GRU's n gate keeps it apart from the recurrent side).
  */
 function forwardCell(w: KernelWriter, op: RecurrentSeqOp, cp: string, keepC: string,
-                     bias: (g: number) => string = (g) => `params[bb + ${g}u * H + j]`,
+                     bias: (g: number) => string = (g) => w.paramWord(`bb + ${g}u * H + j`),
                      input: (g: number) => string = projected(w, op)): string {
   const accOf = (g: number) => (gatesOf(op) === 1 ? 'acc' : `acc[${g}]`);
   const gate = (g: number) => `${input(g)} + ${bias(g)} + ${accOf(g)}`;
@@ -134,28 +134,63 @@ ${saved(w, op, op.gates, 'row * S + 3u * H + j', 'hn')}`;
   return `\nlet h = ${op.cell === 'rnn_relu' ? `max(${gate(0)}, 0.0)` : `tanh_(${gate(0)})`};`;
 }
 
-/**
- * The recurrent dot products of unit j: acc[g] = Σ_q W_hh[g·H + j, q] · h[q], for all gates at once, read
- * from the transposed copy (whhT[d, q, g·H + j]) so that neighbouring units (SIMD lanes on SwiftShader,
- * threads of a warp on a GPU) load neighbouring words; a vector accumulator over the gates and q unrolled
- * by 4 (SwiftShader spilled the former private-array accumulator to memory on every multiply-add).
- */
-function recurrentDots(w: KernelWriter, op: RecurrentSeqOp, h: (q: string) => string): string {
-  const G = gatesOf(op), H = op.hidden;
-  const vec = G === 1 ? 'f32' : `vec${G}<f32>`;
-  const base = `${w.base(op.whhT).base} + d * ${H * G * H}u + j`;
-  const row = (q: string) => {
-    const ws = [...Array(G).keys()].map((g) => `arena[wt + (${q}) * GH + ${g * H}u]`);
-    return G === 1 ? ws[0]! : `${vec}(${ws.join(', ')})`;
-  };
-  const unroll = H % 4 === 0 ? 4 : 1;
-  return `let wt = ${base};
-    for (var q = 0u; q < H; q += ${unroll}u) {
-      ${[...Array(unroll).keys()].map((k) => `acc += ${row(`q + ${k}u`)} * ${h(`q + ${k}u`)};`).join('\n      ')}
-    }`;
+/** What weightDots multiplies: a weight [G·H, L] in params and one vector of length L per sequence. */
+interface WeightDots {
+  /** Row length: H for W_hh, the input width for W_ih. */
+  readonly L: number;
+  /** The params float index of unit u's gate-0 row (gate g's row starts g·H·L words further). */
+  readonly row: (u: number) => string;
+  readonly units: readonly number[];
+  readonly seqs: readonly number[];
+  /** Element q of sequence m's vector. */
+  readonly word: (m: number, q: string) => string;
+  /** The accumulator of unit u and sequence m (a vecG over the gates, or f32 for one gate). */
+  readonly acc: (u: number, m: number) => string;
+  /** Read the words one per quad lane and broadcast them across the quad (subgroups, whole quads active). */
+  readonly quads: boolean;
+  /** GRU's input side: the n gate's products go to xn(u, m) (its reset gate scales only the recurrent side). */
+  readonly xn?: (u: number, m: number) => string;
 }
 
-/** The accumulator declaration matching recurrentDots, zeroed explicitly (see below). */
+/**
+ * acc(u, m)[g] += W[g·H + j_u, :] · v_m for every unit u a thread owns, gate g and sequence m, reading the
+ * weight in its own layout straight from params (no transposed copy). Where L is a multiple of 4 (and so,
+ * parameters being 16-byte aligned, every row start) a vec4 load brings 4 words of a row, and the G
+ * gates' rows make a G×4 matrix that each sequence's 4 words multiply: on SwiftShader a vec4 load costs
+ * well under 4 word loads (issue #8), and on a GPU it is the usual vectorised matrix-vector read. Else one
+ * word per gate and step of the loop. Each weight feeds every sequence, each word every unit.
+ */
+function weightDots(w: KernelWriter, op: RecurrentSeqOp, p: WeightDots): string {
+  const G = gatesOf(op), H = op.hidden, L = p.L;
+  const gateRow = (u: number, g: number, q: string) => `${p.row(u)} + ${g * H * L}u + ${q}`;
+  if (L % 4 !== 0 || !w.paramsAreVec4) {
+    const vec = (ws: string[]) => (ws.length === 1 ? ws[0]! : `vec${ws.length}<f32>(${ws.join(', ')})`);
+    return `for (var q = 0u; q < ${L}u; q++) {
+  ${p.seqs.map((m) => `let s${m} = ${p.word(m, 'q')};`).join(' ')}
+  ${p.units.map((u) => `let w${u} = ${vec(range(G).map((g) => (p.xn && g === 2 ? '0.0' : w.paramWord(gateRow(u, g, 'q')))))};${
+    p.xn ? ` let wn${u} = ${w.paramWord(gateRow(u, 2, 'q'))};` : ''}`).join('\n  ')}
+  ${p.units.map((u) => p.seqs.map((m) => `${p.acc(u, m)} += w${u} * s${m};${p.xn ? ` ${p.xn(u, m)} += wn${u} * s${m};` : ''}`).join(' ')).join('\n  ')}
+}`;
+  }
+  const W = (u: number, g: number) => `W${u}_${g}`;
+  const words = (m: number) => (p.quads
+    ? `let s${m} = ${p.word(m, 'q + ql')}; let v${m} = vec4<f32>(${[0, 1, 2, 3].map((l) => `quadBroadcast(s${m}, ${l}u)`).join(', ')});`
+    : `let v${m} = vec4<f32>(${[0, 1, 2, 3].map((l) => p.word(m, l === 0 ? 'q' : `q + ${l}u`)).join(', ')});`);
+  const product = (u: number, m: number) => {
+    if (G === 1) return `${p.acc(u, m)} += dot(v${m}, ${W(u, 0)});`;
+    if (p.xn) return `${p.acc(u, m)} += vec3<f32>(v${m} * mat2x4<f32>(${W(u, 0)}, ${W(u, 1)}), 0.0); ${p.xn(u, m)} += dot(v${m}, ${W(u, 2)});`;
+    return `${p.acc(u, m)} += v${m} * mat${G}x4<f32>(${range(G).map((g) => W(u, g)).join(', ')});`;
+  };
+  if (p.quads) w.enable('subgroups');
+  return `{${p.quads ? '\n  let ql = sgid & 3u;' : ''}
+  for (var q = 0u; q < ${L}u; q += 4u) {
+    ${p.units.map((u) => range(G).map((g) => `let ${W(u, g)} = ${w.paramVec4(gateRow(u, g, 'q'))};`).join(' ')).join('\n    ')}
+    ${p.seqs.map((m) => `${words(m)}\n    ${p.units.map((u) => product(u, m)).join(' ')}`).join('\n    ')}
+  }
+}`;
+}
+
+/** The accumulator declaration matching weightDots, zeroed explicitly. */
 const accDecl = (op: RecurrentSeqOp) => {
   const G = gatesOf(op);
   return G === 1 ? 'var acc = 0.0;' : `var acc = vec${G}<f32>();`;
@@ -178,13 +213,14 @@ ${op.select === undefined ? '' : `if (t == ${selectedStep(op)}) { ${w.store(op.s
 
 export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step', slice = 1, subgroups = false): KernelPlan {
   w.helper('sigmoid', 'tanh_');
+  // Declared before any parameter word is read: see weightDots.
+  if (op.hidden % 4 === 0 || (op.input !== undefined && op.input.width % 4 === 0)) w.vec4Params();
   return schedule === 'persistent' ? persistentForward(w, op, slice, subgroups) : perStepForward(w, op);
 }
 
 function perStepForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
   // Each step reads the previous step's cell state back from `cells`: it cannot leave the saves out.
   if (op.forwardOnly) throw new Error('internal error in codegen: a forward-only recurrence needs the persistent kernel');
-  const G = gatesOf(op);
   const y = w.base(op.y, true).base;
   const h0 = op.h0 === undefined ? null : w.base(op.h0).base;
   const cp = `var cp = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};
@@ -208,7 +244,8 @@ ${accDecl(op)}
 var hpj = 0.0;
 if (have) {
   hpj = arena[hsrc + j];
-  ${recurrentDots(w, op, (q) => `arena[hsrc + ${q}]`)}
+  ${weightDots(w, op, { L: op.hidden, row: () => 'wb + j * H', units: [0], seqs: [0], word: (_, q) => `arena[hsrc + ${q}]`,
+                        acc: () => 'acc', quads: false }).replace(/\n/g, '\n  ')}
 }${forwardCell(w, op, cp, '')}${forwardStores(w, op, y)}`;
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
 }
@@ -252,29 +289,6 @@ function eachUnit(U: number, P: number, body: (u: number) => string): string {
   }`).join('\n  ');
 }
 
-/**
- * The input projections of a fused recurrence (fuse-input-projection), added into the accumulators before
- * the recurrent dot products: acc{u}_{m} += W_ih[g·H + j, :] · x[b, t, :] for every unit u and sequence m
- * of the slice, in one loop over the input width with the same reuse as the recurrent loop (each weight
- * row feeds every sequence, each input word every unit). GRU's n gate keeps its input side apart
- * (xn{u}_{m}), because its reset gate scales only the recurrent side. In its own block: both loops
- * define the quad lane.
- */
-function fusedInputDots(w: KernelWriter, op: RecurrentSeqOp, input: NonNullable<RecurrentSeqOp['input']>, slice: number, U: number,
-                        subgroups: boolean, wrow: (base: string, u: number, skip?: readonly number[]) => string): string {
-  const H = op.hidden, I = input.width;
-  const seqs = range(slice), units = range(U), gru = op.cell === 'gru';
-  return `
-${gru ? units.flatMap((u) => seqs.map((m) => `var xn${u}_${m} = 0.0;`)).join(' ') : ''}
-{
-  // The input row each sequence reads at this step (its time index, as stepIndices computes it).
-  ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + select(s, len${m} - 1u - s, d == 1u && s < len${m})) * ${I}u;`).join('\n  ')}
-  ${sharedLoop(subgroups && I % 4 === 0, 'q', `${I}u`, (m, q) => w.load(input.x, `xr${m} + ${q}`), seqs,
-    (word) => `${units.map((u) => `let w${u} = ${wrow('wi', u, gru ? [2] : [])};${gru ? ` let wn${u} = arena[wi${u} + q * GH + ${2 * H}u];` : ''}`).join(' ')}
-  ${units.map((u) => seqs.map((m) => `acc${u}_${m} += w${u} * ${word(m)};${gru ? ` xn${u}_${m} += wn${u} * ${word(m)};` : ''}`).join(' ')).join('\n  ')}`, w).replace(/\n/g, '\n  ')}
-}`;
-}
-
 /** The input side of gate g in a fused recurrence: the input bias (the products are in acc), GRU's n apart. */
 const fusedInput = (op: RecurrentSeqOp, u: number, m: number) => (op.input === undefined ? undefined
   : (g: number) => (op.cell === 'gru' && g === 2 ? `(xn${u}_${m} + bi${u}_2)` : `bi${u}_${g}`));
@@ -284,26 +298,28 @@ function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, s
   const y = w.base(op.y, true).base;
   w.workgroupArray('hsh', 'f32', slice * H);
   const seqs = [...Array(slice).keys()], units = [...Array(U).keys()];
-  const vec = G === 1 ? 'f32' : `vec${G}<f32>`;
-  const zero = G === 1 ? '0.0' : `${vec}()`;
-  // The dot products of every unit this thread owns with the state of every sequence of the slice, in one
-  // loop over q: each loaded weight row feeds `slice` multiply-adds and each loaded state word U of them.
-  // On SwiftShader every load with a computed index is a bounds-checked 4-lane gather costing as much as
-  // 10-15 multiply-adds, so these reuse factors set the kernel's speed (issue #8).
-  // One row of transposed weights (all gates of unit u at q); `skip` gates read as zero.
-  const wrow = (base: string, u: number, skip: readonly number[] = []) => {
-    const ws = range(G).map((g) => (skip.includes(g) ? '0.0' : `arena[${base}${u} + q * GH + ${g * H}u]`));
-    return G === 1 ? ws[0]! : `${vec}(${ws.join(', ')})`;
-  };
-  const inputDots = op.input === undefined ? '' : fusedInputDots(w, op, op.input, slice, U, subgroups, wrow);
-  // Where each owned unit's column of the transposed weights starts (W_hh, and W_ih when fused).
-  const weightBases = `${units.map((u) => `let wt${u} = ${w.base(op.whhT).base} + d * ${H * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join(' ')}${
-    op.input === undefined ? '' : `
-${units.map((u) => `let wi${u} = ${w.base(op.input!.wihT).base} + d * ${op.input!.width * G * H}u + min(lid.x + ${u * P}u, H - 1u);`).join(' ')}`}`;
+  const zero = G === 1 ? '0.0' : `vec${G}<f32>()`;
+  const gru = op.cell === 'gru';
+  // The dot products of every unit this thread owns with the input (when fused) and the previous state of
+  // every sequence of the slice: each loaded weight feeds `slice` sequences, each loaded word U units.
+  // On SwiftShader every load with a computed index is a bounds-checked gather costing as much as 10-15
+  // multiply-adds, so these reuse factors set the kernel's speed (issue #8).
+  const common = { units, seqs, acc: (u: number, m: number) => `acc${u}_${m}`, quads: subgroups };
+  const inputDots = op.input === undefined ? '' : `
+${gru ? units.flatMap((u) => seqs.map((m) => `var xn${u}_${m} = 0.0;`)).join(' ') : ''}
+{
+  // The input row each sequence reads at this step (its time index, as stepIndices computes it).
+  ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + select(s, len${m} - 1u - s, d == 1u && s < len${m})) * ${op.input!.width}u;`).join('\n  ')}
+  ${weightDots(w, op, { ...common, L: op.input.width, row: (u) => `wi${u}`, word: (m, q) => w.load(op.input!.x, `xr${m} + ${q}`),
+                        xn: gru ? (u, m) => `xn${u}_${m}` : undefined }).replace(/\n/g, '\n  ')}
+}`;
+  // Where each owned unit's gate-0 row starts in W_hh (and W_ih when fused), in params.
+  const unitRow = (u: number, width: string) => `min(lid.x + ${u * P}u, H - 1u) * ${width}`;
+  const weightBases = `${units.map((u) => `let wt${u} = wb + ${unitRow(u, 'H')};`).join(' ')}${op.input === undefined ? '' : `
+let wib = ${directional(op.input.wih.map((t) => w.base(t).base))};
+${units.map((u) => `let wi${u} = wib + ${unitRow(u, `${op.input!.width}u`)};`).join(' ')}`}`;
   const dots = `${units.flatMap((u) => seqs.map((m) => `var acc${u}_${m} = ${zero};`)).join(' ')}${inputDots}
-${sharedLoop(subgroups && H % 4 === 0, 'q', 'H', (m, q) => `hsh[${m * H}u + ${q}]`, seqs,
-    (word) => `${units.map((u) => `let w${u} = ${wrow('wt', u)};`).join(' ')}
-  ${units.map((u) => seqs.map((m) => `acc${u}_${m} += w${u} * ${word(m)};`).join(' ')).join('\n  ')}`, w)}`;
+${weightDots(w, op, { ...common, L: H, row: (u) => `wt${u}`, word: (m, q) => `hsh[${m * H}u + ${q}]` })}`;
   // Sequence m of the slice: its own b, length, state base and step indices, shadowing the outer names.
   const seq = (m: number, body: string) => `{
   let b = b0 + ${m}u; let len = len${m};
@@ -320,8 +336,8 @@ let bib = ${directional(op.input.bih.map((t) => w.base(t).base))};`}
 ${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B - 1u)`)}, b0 + ${m}u < B);`).join('\n')}
 ${regs}
 // The recurrent bias of each owned unit, loaded once: every sequence and step adds the same words.
-${units.map((u) => range(G).map((g) => `let bh${u}_${g} = params[bb + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
-${op.input === undefined ? '' : units.map((u) => range(G).map((g) => `let bi${u}_${g} = params[bib + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)];`).join(' ')).join('\n')}
+${units.map((u) => range(G).map((g) => `let bh${u}_${g} = ${w.paramWord(`bb + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)`)};`).join(' ')).join('\n')}
+${op.input === undefined ? '' : units.map((u) => range(G).map((g) => `let bi${u}_${g} = ${w.paramWord(`bib + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)`)};`).join(' ')).join('\n')}
 ${weightBases}
 ${eachUnit(U, P, (u) => seqs.map((m) => `{
   let b = min(b0 + ${m}u, B - 1u);
