@@ -277,12 +277,13 @@ for (var ${v}4 = 0u; ${v}4 < ${n}; ${v}4 += 4u) {
 }
 
 /**
- * The units a persistent thread owns (j = lid.x + u·P for u < U), unrolled with u constant, so each unit's
- * registers are plain scalars: SwiftShader spilled dynamically indexed private arrays to memory.
+ * The units a persistent thread owns (j = lid.x + u·P for u < U, or with `adjacent` j = U·lid.x + u),
+ * unrolled with u constant, so each unit's registers are plain scalars: SwiftShader spilled dynamically
+ * indexed private arrays to memory.
  */
-function eachUnit(U: number, P: number, body: (u: number) => string): string {
+function eachUnit(U: number, P: number, body: (u: number) => string, adjacent = false): string {
   return [...Array(U).keys()].map((u) => `{
-    let j = lid.x + ${u * P}u;
+    let j = ${adjacent ? `lid.x * ${U}u + ${u}u` : `lid.x + ${u * P}u`};
     if (j < H) {
       ${body(u).replace(/\n/g, '\n      ')}
     }
@@ -475,12 +476,23 @@ function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp, slice: numbe
   const emitFor = (m: number) => (k: number, dx: string, dh: string) => `${write(k, dx, dh)} dgsh[${m * G * H + k * H}u + j] = ${dh || dx};`;
   const units = [...Array(U).keys()];
   // Σ_r dgsh[m, r] · W_hh[r, j] for every unit j this thread owns and every sequence m of the slice, in one
-  // loop: each loaded weight feeds `slice` multiply-adds, each loaded gate gradient U of them.
-  const sums = `${units.flatMap((u) => seqs.map((m) => `var rs${u}_${m} = 0.0;`)).join(' ')}
+  // loop: each loaded weight feeds `slice` multiply-adds, each loaded gate gradient U of them. Where a
+  // thread owns 4 adjacent units (H a multiple of 16, up to 1024), their weights in a row of W_hh are one
+  // vec4 load (params aligned, read as vec4) and the sums of a sequence one vec4 over the units.
+  const adjacent = U === 4 && H % 16 === 0 && P * U === H;
+  if (adjacent) w.vec4Params();
+  const rs = (u: number, m: number) => (adjacent ? `rs_${m}[${u}]` : `rs${u}_${m}`);
+  const dgWord = (m: number, r: string) => `dgsh[${m * G * H}u + ${r}]`;
+  const quads = subgroups && (G * H) % 4 === 0;
+  const sums = adjacent ? `${seqs.map((m) => `var rs_${m} = vec4<f32>();`).join(' ')}
+let wj = wb + 4u * lid.x;
+${sharedLoop(quads, 'r', 'GH', dgWord, seqs, (word) => `let wv = ${w.paramVec4('wj + r * H')};
+  ${seqs.map((m) => `rs_${m} += ${word(m)} * wv;`).join(' ')}`, w)}`
+    : `${units.flatMap((u) => seqs.map((m) => `var ${rs(u, m)} = 0.0;`)).join(' ')}
 ${units.map((u) => `let wj${u} = wb + min(lid.x + ${u * P}u, H - 1u);`).join(' ')}
-${sharedLoop(subgroups && (G * H) % 4 === 0, 'r', 'GH', (m, r) => `dgsh[${m * G * H}u + ${r}]`, seqs,
-    (word) => `${units.map((u) => `let w${u} = params[wj${u} + r * H];`).join(' ')}
-  ${units.map((u) => seqs.map((m) => `rs${u}_${m} += ${word(m)} * w${u};`).join(' ')).join('\n  ')}`, w)}`;
+${sharedLoop(quads, 'r', 'GH', dgWord, seqs,
+    (word) => `${units.map((u) => `let w${u} = ${w.paramWord(`wj${u} + r * H`)};`).join(' ')}
+  ${units.map((u) => seqs.map((m) => `${rs(u, m)} += ${word(m)} * w${u};`).join(' ')).join('\n  ')}`, w)}`;
   const seq = (m: number, body: string) => `{
   let b = b0 + ${m}u; let len = len${m};
   ${STATE.replace('${i}', String(op.stateIndex))}${stepIndices.replace(/\n/g, '\n  ')}
@@ -506,10 +518,10 @@ for (var q = 0u; q < T; q++) {
   if (lastStep) {
     dh += ${dhN};
   } else {
-    dh += rs${u}_${m};
+    dh += ${rs(u, m)};
     ${op.cell === 'gru' ? `dh += carry${u}_${m};` : ''}
   }${backwardCell(w, g, `carry${u}_${m}`, (v) => `carry${u}_${m} = ${v};`, prevC, emitFor(m))}
-}`)).join('\n')}`)}
+}`)).join('\n')}`, adjacent)}
   workgroupBarrier();
 }
 ${g.dh0 === undefined ? '' : `// dh0: the recurrent path out of the sweep's last step (plus GRU's direct path)
@@ -518,11 +530,11 @@ ${eachUnit(U, P, (u) => `${seqs.map((m) => `{
   let b = b0 + ${m}u;
   ${STATE.replace('${i}', String(op.stateIndex))}
   if (b < B) {
-    var dh = select(0.0, rs${u}_${m}, len${m} > 0u);
+    var dh = select(0.0, ${rs(u, m)}, len${m} > 0u);
     ${op.cell === 'gru' ? `dh += carry${u}_${m};` : ''}
     ${w.store(g.dh0!, 'state + j', 'dh')}
   }
-}`).join('\n')}`)}`}`;
+}`).join('\n')}`, adjacent)}`}`;
   return { body, workgroupSize: [P, 1, 1], grid: [cdiv(op.batch, slice), op.dirs, 1] };
 }
 
