@@ -4,7 +4,7 @@ import type { CheckedModel } from '../check/model.ts';
 import type { Bundle, BundleInit, BundleTensor, BundleTraining, Dispatch, Program, ProgramName, UniformField } from '../../runtime/bundle.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../../runtime/bundle.ts';
 import { type CodegenOptions, DEFAULT_CODEGEN, emitKernels } from '../codegen/emit-kernels.ts';
-import { chooseSchedule } from '../codegen/kernels/recurrent.ts';
+import { chooseSchedule } from '../schedule/recurrent.ts';
 import { fieldName } from '../codegen/wgsl.ts';
 import { normWorkgroups } from '../codegen/kernels/optimizer.ts';
 import type { Graph, OpNode, Tensor, TensorId } from '../ir/graph.ts';

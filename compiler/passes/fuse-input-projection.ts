@@ -14,7 +14,7 @@
 // gradients read dxproj, which the backward through time writes); only the forward value moves.
 import type { Graph, MatmulOp, OpNode, RecurrentSeqOp, TensorId } from '../ir/graph.ts';
 import { mul } from '../ir/builder.ts';
-import { chooseSchedule, gatesOf } from '../codegen/kernels/recurrent.ts';
+import { chooseSchedule, gatesOf } from '../schedule/recurrent.ts';
 import type { CodegenOptions } from '../codegen/emit-kernels.ts';
 import { tensorsOf, writesOf } from './plan-memory.ts';
 

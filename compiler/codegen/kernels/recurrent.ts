@@ -12,10 +12,9 @@ import type { RecurrentSeqGradOp, RecurrentSeqOp, TensorId } from '../../ir/grap
 import { cdiv } from '../../ir/builder.ts';
 import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
+import { gatesOf, type RecurrentSchedule } from '../../schedule/recurrent.ts';
 
-export type RecurrentSchedule = 'per_step' | 'persistent';
 const WG = 64;
-export const gatesOf = (op: RecurrentSeqOp) => (op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1);
 const savedWidth = (op: RecurrentSeqOp) => (op.cell === 'lstm' || op.cell === 'gru' ? 4 : 1) * op.hidden;
 /**
  * Threads of a persistent workgroup, a multiple of 4 (SwiftShader's SIMD width): each owns a few hidden
@@ -26,32 +25,6 @@ const savedWidth = (op: RecurrentSeqOp) => (op.cell === 'lstm' || op.cell === 'g
  */
 const BACKWARD_UNITS = 4, FORWARD_UNITS = 2;
 const persistentThreads = (H: number, units: number) => Math.min(256, Math.ceil(H / units / 4) * 4);
-
-/**
- * The schedule for a layer: persistent when its workgroup memory fits the limit, unless one is forced.
- * A persistent workgroup carries a slice of sequences (the most of 8, 4, 2, 1 that fit and that the batch
- * fills; the forward up to 16): each weight it loads then feeds one multiply-add per sequence. The
- * backward pass keeps slice·G·H gate gradients in workgroup memory, the forward pass only slice·H states,
- * so the forward's slice can be the larger. On SwiftShader, where a load costs as much as 10-15
- * multiply-adds, each doubling of the slice up to 8 saved 20-35% of a pass on M1, and 16 (with 2 units
- * per thread) another 5-18% of the inference in Node A/B runs on M1, M2, M4 (issue #8); on a GPU with
- * many compute units, smaller slices (more workgroups) would pay instead. Returns the choice and the reason for the bundle.
- */
-export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, forced?: RecurrentSchedule):
-  { schedule: RecurrentSchedule; slice: number; forwardSlice: number; reason: string } {
-  const batchCap = typeof op.batch === 'number' ? op.batch : Infinity;
-  const largest = (bytes: (n: number) => number, slices = [8, 4, 2, 1]) => slices.find((n) => bytes(n) <= maxWorkgroupBytes && (n <= batchCap || n === 1)) ?? 0;
-  const bytes = (n: number) => 4 * n * gatesOf(op) * op.hidden;
-  const slice = largest(bytes);
-  const forwardSlice = Math.max(1, largest((n) => 4 * n * op.hidden, [16, 8, 4, 2, 1]));
-  if (forced === 'per_step') return { schedule: 'per_step', slice: 1, forwardSlice: 1, reason: 'forced by the compile options' };
-  if (slice === 0) {
-    return { schedule: 'per_step', slice: 1, forwardSlice: 1, reason: `the persistent kernel needs ${bytes(1)} bytes of workgroup memory, over the limit ${maxWorkgroupBytes}` };
-  }
-  const slices = `${forwardSlice} sequences per workgroup forward, ${slice} backward`;
-  if (forced === 'persistent') return { schedule: 'persistent', slice, forwardSlice, reason: `forced by the compile options (${slices})` };
-  return { schedule: 'persistent', slice, forwardSlice, reason: `state fits in workgroup memory (${bytes(slice)} of ${maxWorkgroupBytes} bytes for ${slices}): 1 dispatch per pass instead of one per step` };
-}
 
 /** A base for direction d: bases[0] for direction 0, bases[1] for direction 1 (if the layer has it). */
 const directional = (bases: readonly string[]) => (bases.length === 2 ? `select(${bases[0]}, ${bases[1]}, d == 1u)` : bases[0]!);
