@@ -49,7 +49,8 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
   if (blocker === null) {
     const b = new GraphBuilder(graph);
     lowerStream(model, lowered, b);
-    graph = verifyGraph(b.build(), 'stream');
+    // The stream's own step selections (`last(h)` of its one step) fuse into its recurrences too.
+    graph = verifyGraph(fuseTimeSelect(b.build()), 'stream');
     opts.dump?.('stream', graph);
   }
   const codegen: CodegenOptions = { ...DEFAULT_CODEGEN, ...(opts.maxWorkgroupBytes ? { maxWorkgroupBytes: opts.maxWorkgroupBytes } : {}),

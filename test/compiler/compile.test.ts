@@ -117,6 +117,13 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     expect(recurrence('infer').wgsl).not.toMatch(saves);
     expect(recurrence('stream_step').wgsl).not.toMatch(saves);
   });
+  it('stream_step fuses its last-step selection into the recurrence, as infer does', () => {
+    const b = compileModel(checked(M1, 'm1.rnn'));
+    const names = b.programs.stream_step!.dispatches.map((d) => b.kernels[d.kernel]!.name);
+    expect(names.filter((n) => /last_step|transpose/.test(n))).toEqual([]);
+    expect(names.filter((n) => /carry_state/.test(n))).toHaveLength(2);   // h and c
+    expect(names).toHaveLength(5);
+  });
   it('the per_step schedule keeps one kernel (each step reads the previous cell state back)', () => {
     const b = compileModel(checked(M1, 'm1.rnn'), { schedule: 'per_step' });
     const kernelOf = (p: 'infer' | 'train_step') => b.programs[p]!.dispatches.find((d) => /lstm_recurrence_layer_0$/.test(b.kernels[d.kernel]!.name))!.kernel;

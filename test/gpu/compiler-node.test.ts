@@ -1,8 +1,9 @@
 // Compiled models on Dawn (Node's WebGPU, SwiftShader here) against the float64 CPU reference.
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseNodeDevice, requestNodeDevice, type NodeGpuDevice } from '../../src/gpu/node-webgpu.ts';
 import { defineCompilerSuite } from '../compiler/fixtures/suite.ts';
 import { gradientsScenario, inferScenario, trainScenario } from '../compiler/fixtures/gpu-scenarios.ts';
+import { streamVersusPrefix } from '../compiler/fixtures/stream-prefix.ts';
 
 let gpu: NodeGpuDevice;
 beforeAll(async () => { gpu = await requestNodeDevice({ optionalFeatures: ['subgroups' as GPUFeatureName] }); });
@@ -17,4 +18,19 @@ defineCompilerSuite('Node, Dawn', () => ({
   hidden: [8, 20],
   sliced: true,
   examples: ['vibration.rnn', 'sentiment.rnn', 'names-gru.rnn', 'row-mnist.rnn'],
+});
+
+// stream_step of recurrent classifiers whose last-step selection fuses into the streamed recurrence
+// (persistent schedule, forward-only copy): each step's output must equal infer's on the prefix so far.
+const lastStepClassifier = (cell: 'lstm' | 'gru', hidden: number) => `model m {
+  input x: f32[batch, time, 4]
+  layer enc = ${cell}(hidden=${hidden}, return_sequences=false)
+  layer head = dense(units=3)
+  output logits = head(enc(x))
+}
+`;
+describe('stream_step of last-step classifiers against infer on each prefix (Node, Dawn)', () => {
+  it.each([['lstm', 8], ['gru', 6]] as const)('%s hidden=%i', async (cell, hidden) => {
+    expect(await streamVersusPrefix(gpu.device, lastStepClassifier(cell, hidden), 3, 5)).toBeLessThanOrEqual(1e-5);
+  });
 });
