@@ -32,7 +32,7 @@ function projections(g: Graph, op: RecurrentSeqOp): OpNode[] | null {
     const m = node?.op as MatmulOp | undefined;
     // The kernel reads W_ih and b_ih in the params buffer (as vec4 rows, parameters being 16-byte aligned).
     const isParam = (t: TensorId | undefined) => t !== undefined && g.tensors[t]?.storage.kind === 'param';
-    if (!node || !m || !isParam(m.b) || !isParam(m.bias) || m.transA || !m.transB || m.act !== 'none' || m.accumulate || m.bias === undefined ||
+    if (!node || !m || !isParam(m.b) || !isParam(m.bias) || m.transA || !m.transB || m.act !== 'none' || m.accumulate ||
         typeof m.k !== 'number' || m.n !== GH || !same(m.m, mul(op.batch, op.time)) ||
         !same(m.aOffset, 0) || !same(m.bOffset, 0) || !same(m.lda, 0) || !same(m.ldy, 0) ||
         (byDir[0] !== undefined && (byDir[0].op as MatmulOp).a !== m.a)) return null;
