@@ -452,17 +452,17 @@ function persistentBackward(w: KernelWriter, g: RecurrentSeqGradOp, slice: numbe
   // loop: each loaded weight feeds `slice` multiply-adds, each loaded gate gradient U of them. Where a
   // thread owns 4 adjacent units (H a multiple of 16, up to 1024), their weights in a row of W_hh are one
   // vec4 load (params aligned, read as vec4) and the sums of a sequence one vec4 over the units.
-  const adjacent = U === 4 && H % 16 === 0 && P * U === H;
+  const adjacent = U === 4 && P * U === H;   // P is a multiple of 4, so H is one of 16
   if (adjacent) w.vec4Params();
   const rs = (u: number, m: number) => (adjacent ? `rs_${m}[${u}]` : `rs${u}_${m}`);
   const dgWord = (m: number, r: string) => `dgsh[${m * G * H}u + ${r}]`;
   const quads = subgroups && (G * H) % 4 === 0;
+  // Where this thread's weights start in W_hh: declared once, before the step loop (the sums run per step).
+  const weightBases = adjacent ? 'let wj = wb + 4u * lid.x;' : units.map((u) => `let wj${u} = wb + min(lid.x + ${u * P}u, H - 1u);`).join(' ');
   const sums = adjacent ? `${seqs.map((m) => `var rs_${m} = vec4<f32>();`).join(' ')}
-let wj = wb + 4u * lid.x;
 ${sharedLoop(quads, 'r', 'GH', dgWord, seqs, (word) => `let wv = ${w.paramVec4('wj + r * H')};
   ${seqs.map((m) => `rs_${m} += ${word(m)} * wv;`).join(' ')}`, w)}`
     : `${units.flatMap((u) => seqs.map((m) => `var ${rs(u, m)} = 0.0;`)).join(' ')}
-${units.map((u) => `let wj${u} = wb + min(lid.x + ${u * P}u, H - 1u);`).join(' ')}
 ${sharedLoop(quads, 'r', 'GH', dgWord, seqs,
     (word) => `${units.map((u) => `let w${u} = ${w.paramWord(`wj${u} + r * H`)};`).join(' ')}
   ${units.map((u) => seqs.map((m) => `${rs(u, m)} += ${word(m)} * w${u};`).join(' ')).join('\n  ')}`, w)}`;
@@ -480,6 +480,7 @@ let d = wid.y;${sizes(w, op)}
 let b0 = wid.x * ${slice}u;
 ${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B - 1u)`)}, b0 + ${m}u < B);`).join('\n')}
 ${regs}
+${weightBases}
 for (var q = 0u; q < T; q++) {
   let s = T - 1u - q;
   ${sums}
