@@ -34,21 +34,33 @@ export async function prepare(ctx: PageContext, fw: Framework, m: BenchModel, bu
   return { ms: performance.now() - t0 };
 }
 
-export interface Measurement { ms: number; counts: Counts; loss: number | null }
+/** `ms` per call, the mean over `calls` consecutive calls; `counts` are the first call's. */
+export interface Measurement { ms: number; calls: number; counts: Counts; loss: number | null }
 
-/** Times one inference (predict + readback) or one training step (loss read back) of a prepared model. */
-export async function measure(_ctx: PageContext, fw: Framework, m: BenchModel, task: Task): Promise<Measurement> {
+/**
+ * Times inference (predict + readback) or a training step (loss read back) of a prepared model: one call,
+ * then more until `minMs` have passed, and returns the mean per call. A call of 100 ms is otherwise one
+ * draw of the machine's noise (cache contention on a shared host moves one call of rnnc's M1 by up to 2×,
+ * spec/performance.md), while a call of tfjs webgpu's (1-20 s) already averages over it.
+ */
+export async function measure(_ctx: PageContext, fw: Framework, m: BenchModel, task: Task, minMs = 0): Promise<Measurement> {
   const key = `${fw}/${m.id}`;
   const r = prepared.get(key);
   if (!r) throw new Error(`${key} was not prepared`);
   setOwner(key);
   if (fw.startsWith('tfjs')) await useBackend(tfBackend(fw), url('/tfjs-wasm/'));
   if (task === 'train' && !r.train) throw new Error(`${fw} does not train`);
+  const call = async () => (task === 'train' ? await r.train!() : (await r.predict(), null));
   const c0 = snapshot();
   const t0 = performance.now();
-  const loss = task === 'train' ? await r.train!() : (await r.predict(), null);
-  const ms = performance.now() - t0;
-  return { ms, counts: delta(c0), loss };
+  let loss = await call();
+  const counts = delta(c0);
+  let calls = 1;
+  while (performance.now() - t0 < minMs) {
+    loss = await call();
+    calls++;
+  }
+  return { ms: (performance.now() - t0) / calls, calls, counts, loss };
 }
 
 /** Time per kernel of one run of a prepared rnnc model (src/bench/profile.ts). */

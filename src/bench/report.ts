@@ -5,8 +5,10 @@ export type Framework = 'rnnc' | 'rnnc-per-step' | 'tfjs-webgpu' | 'tfjs-wasm' |
 export type Task = 'infer' | 'train';
 
 export interface Timing {
-  /** Every timed repetition, ms. */
+  /** Every timed sample: ms per call, the mean over the sample's calls. */
   readonly samples: number[];
+  /** Calls each sample made (as many as filled the sample's time, at least one). */
+  readonly calls: number[];
   /** Compute dispatches and queue submissions one repetition made (the last one's). */
   readonly dispatches: number;
   readonly submits: number;
@@ -92,7 +94,8 @@ export const formatRoofline = (r: Roofline): string =>
 export interface BenchResults {
   readonly date: string;
   readonly command: string;
-  readonly repetitions: { readonly warmup: number; readonly infer: number; readonly train: number };
+  /** Warm-up calls, timed samples per task, and the least time a sample spans (ms). */
+  readonly repetitions: { readonly warmup: number; readonly infer: number; readonly train: number; readonly sampleMs: number };
   readonly environment: Record<string, string | number | boolean>;
   readonly roofline?: Roofline;
   readonly models: ModelResult[];

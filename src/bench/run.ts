@@ -18,12 +18,16 @@ import { compileBench, type Compiled, type Schedule } from './rnnc-compile.ts';
 import type { StreamResult } from './rnnc-side.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The least time one timed sample spans (spec/performance.md, Method). */
+const SAMPLE_MS = 1000;
 
 export interface BenchOptions {
   readonly models: readonly BenchModel[];
   readonly warmup: number;
   readonly inferReps: number;
   readonly trainReps: number;
+  /** A timed sample repeats its call until this many ms have passed and takes the mean (at least one call). */
+  readonly sampleMs: number;
   readonly streamSteps: number;
   readonly frameworks: readonly Framework[];
   readonly out: string | null;
@@ -32,8 +36,9 @@ export interface BenchOptions {
 }
 
 const USAGE = `usage: npm run bench [-- --quick] [-- --model M1 [--model M2 ...]] [-- --out FILE | --no-out]
-  --quick   1 warm-up and 1 timed repetition per task (default: 1 warm-up, median of 3; tfjs webgpu's
-            first runs compile its shaders for minutes on SwiftShader, so more would not fit ~15 minutes)
+  --quick   1 warm-up and 1 timed sample per task (default: 1 warm-up, median of 3 samples, each the mean
+            of the calls that fill 1 s; tfjs webgpu's first runs compile its shaders for minutes on
+            SwiftShader, so more would not fit ~15 minutes)
   --model   only these models (M1..M5); the streaming case runs with M1
   --only    only these frameworks (rnnc, tfjs-webgpu, tfjs-wasm, ort-webgpu; comma separated)
   --profile also time rnnc kernel by kernel (each dispatch replayed alone) and print the table
@@ -62,7 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const frameworks = only ? all.filter((f) => only!.includes(f) || (f === 'rnnc-per-step' && only!.includes('rnnc'))) : all;
   return {
     models: ids.length > 0 ? ids.map(modelById) : MODELS, frameworks, out, profile,
-    warmup: 1, inferReps: quick ? 1 : 3, trainReps: quick ? 1 : 3, streamSteps: quick ? 16 : 64,
+    warmup: 1, inferReps: quick ? 1 : 3, trainReps: quick ? 1 : 3, sampleMs: SAMPLE_MS, streamSteps: quick ? 16 : 64,
   };
 }
 
@@ -79,7 +84,7 @@ function figures(c: Compiled): RnncFigures {
   };
 }
 
-interface Slot { fw: Framework; infer: number[]; train: number[]; last: Partial<Record<Task, Measurement>>; status: FrameworkResult['status']; note?: string; trainNote?: string }
+interface Slot { fw: Framework; infer: number[]; train: number[]; calls: Record<Task, number[]>; last: Partial<Record<Task, Measurement>>; status: FrameworkResult['status']; note?: string; trainNote?: string }
 
 /** Calls the page; on failure takes the page's recorded errors (so later calls work) and rethrows. */
 async function pageCall<T>(page: GpuPage, fn: string, ...args: unknown[]): Promise<T> {
@@ -96,13 +101,13 @@ async function pageCall<T>(page: GpuPage, fn: string, ...args: unknown[]): Promi
 export const pageHasSubgroups = (page: GpuPage): boolean => page.info.features.includes('subgroups');
 
 export async function benchModel(page: GpuPage, m: BenchModel,
-                                 o: Pick<BenchOptions, 'frameworks' | 'warmup' | 'inferReps' | 'trainReps'> & { profile?: boolean }): Promise<ModelResult> {
+                                 o: Pick<BenchOptions, 'frameworks' | 'warmup' | 'inferReps' | 'trainReps' | 'sampleMs'> & { profile?: boolean }): Promise<ModelResult> {
   const slots: Slot[] = [];
   const result: { rnnc?: RnncFigures; rnncPerStep?: RnncFigures } = {};
   const bundles = new Map<Framework, unknown>();
   for (const fw of o.frameworks) {
     if (fw === 'rnnc-per-step' && m.id !== 'M1') continue;
-    const slot: Slot = { fw, infer: [], train: [], last: {}, status: 'ok' };
+    const slot: Slot = { fw, infer: [], train: [], calls: { infer: [], train: [] }, last: {}, status: 'ok' };
     slots.push(slot);
     if (fw === 'ort-webgpu' && m.conv) {
       Object.assign(slot, { status: 'n/a', note: 'ONNX has no ConvLSTM operator' });
@@ -130,10 +135,13 @@ export async function benchModel(page: GpuPage, m: BenchModel,
   const canTrain = (s: Slot) => s.fw !== 'ort-webgpu' && !s.trainNote;
   const once = async (s: Slot, task: Task, into: number[] | null) => {
     try {
-      const r = await pageCall<Measurement>(page, 'measure', s.fw, m, task);
+      const r = await pageCall<Measurement>(page, 'measure', s.fw, m, task, into ? o.sampleMs : 0);
       s.last[task] = r;
-      into?.push(r.ms);
-      log(`  ${m.id} ${s.fw} ${task}${into ? '' : ' (warm-up)'}: ${r.ms.toFixed(1)} ms, ${r.counts.dispatches} dispatches`);
+      if (into) {
+        into.push(r.ms);
+        s.calls[task].push(r.calls);
+      }
+      log(`  ${m.id} ${s.fw} ${task}${into ? '' : ' (warm-up)'}: ${r.ms.toFixed(1)} ms${r.calls > 1 ? ` (mean of ${r.calls})` : ''}, ${r.counts.dispatches} dispatches`);
     } catch (e) {
       log(`  ${m.id} ${s.fw} ${task}: FAILED: ${short(e)}`);
       if (task === 'train') s.trainNote = short(e);
@@ -170,7 +178,7 @@ export async function benchModel(page: GpuPage, m: BenchModel,
     }
     const timing = (task: Task, samples: number[]) => {
       const last = s.last[task];
-      return last && samples.length > 0 ? { samples, dispatches: last.counts.dispatches, submits: last.counts.submits } : undefined;
+      return last && samples.length > 0 ? { samples, calls: s.calls[task], dispatches: last.counts.dispatches, submits: last.counts.submits } : undefined;
     };
     const infer = timing('infer', s.infer), train = s.fw === 'ort-webgpu' ? undefined : timing('train', s.train);
     frameworks[s.fw] = {
@@ -246,7 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     const results: BenchResults = {
       date: new Date().toISOString(),
       command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
-      repetitions: { warmup: o.warmup, infer: o.inferReps, train: o.trainReps },
+      repetitions: { warmup: o.warmup, infer: o.inferReps, train: o.trainReps, sampleMs: o.sampleMs },
       environment: {
         ...env, cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, node: process.version,
         loadAverageStart: Number(load0.toFixed(2)), loadAverageEnd: Number(loadavg()[0]!.toFixed(2)),
@@ -258,7 +266,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`## rnnc benchmark — ${results.date}\n\n`);
     process.stdout.write(`adapter: ${String(env.harness)}; tfjs webgpu: ${String(env.tfjsWebgpu)}; ORT: ${String(env.ort)}; ` +
       `tfjs wasm threads: ${String(env.tfjsWasmThreads)}; ${results.environment.cpu}; load average ${load0.toFixed(2)} → ` +
-      `${loadavg()[0]!.toFixed(2)}; ${o.warmup} warm-up, median of ${o.inferReps} (inference) / ${o.trainReps} (training); ` +
+      `${loadavg()[0]!.toFixed(2)}; ${o.warmup} warm-up, median of ${o.inferReps} (inference) / ${o.trainReps} (training) samples, ` +
+      `each the mean of the calls that fill ${o.sampleMs} ms; ` +
       `${results.wallSeconds} s\n\nadapter at its best (src/bench/roofline.ts): ${formatRoofline(roof)}\n\n`);
     process.stdout.write(markdownTables(results));
     if (o.out) {

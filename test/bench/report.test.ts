@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { forwardFlops, modelById, trainFlops } from '../../src/bench/models.ts';
 import { checkTargets, gflops, markdownTables, median, speedup, type ModelResult } from '../../src/bench/report.ts';
 
-const timing = (ms: number[], dispatches: number) => ({ samples: ms, dispatches, submits: 1 });
+const timing = (ms: number[], dispatches: number) => ({ samples: ms, calls: ms.map(() => 1), dispatches, submits: 1 });
 
 function row(id: string, rnnc: [number, number], tfjs: [number, number], wasm: [number, number], ortMs: number): ModelResult {
   return {

@@ -16,7 +16,7 @@ describe('benchmark smoke (rnnc M1 at batch 4, 8 steps)', () => {
   beforeAll(async () => {
     process.env.RNNC_BENCH_QUIET = '1';
     page = await openBenchPage();
-    result = await benchModel(page, tiny, { frameworks: ['rnnc', 'rnnc-per-step'], warmup: 1, inferReps: 2, trainReps: 2 });
+    result = await benchModel(page, tiny, { frameworks: ['rnnc', 'rnnc-per-step'], warmup: 1, inferReps: 2, trainReps: 2, sampleMs: 100 });
     stream = await benchStream(page, 4, tiny);
   });
   afterAll(async () => {
@@ -28,6 +28,9 @@ describe('benchmark smoke (rnnc M1 at batch 4, 8 steps)', () => {
     expect(r.status).toBe('ok');
     expect(r.infer!.samples).toHaveLength(2);
     expect(r.train!.samples).toHaveLength(2);
+    // Each sample repeats its call until 100 ms have passed: a tiny model's call takes a few ms.
+    expect(r.infer!.calls).toHaveLength(2);
+    expect(Math.min(...r.infer!.calls)).toBeGreaterThan(1);
     expect(r.infer!.dispatches).toBe(result.rnnc!.inferDispatches);
     expect(r.train!.dispatches).toBe(result.rnnc!.trainDispatches);
     expect(r.train!.dispatches).toBeLessThanOrEqual(12);
