@@ -10,6 +10,7 @@ import { planMemory } from './passes/plan-memory.ts';
 import { fuseLoss } from './passes/fuse-loss.ts';
 import { fuseTimeSelect } from './passes/fuse-time-select.ts';
 import { fuseInputProjection } from './passes/fuse-input-projection.ts';
+import { scheduleRecurrences } from './schedule/recurrent.ts';
 import { trainingSettings } from './bundle/training.ts';
 import type { Bundle } from '../runtime/bundle.ts';
 import { type CodegenOptions, DEFAULT_CODEGEN } from './codegen/emit-kernels.ts';
@@ -55,7 +56,8 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
   }
   const codegen: CodegenOptions = { ...DEFAULT_CODEGEN, ...(opts.maxWorkgroupBytes ? { maxWorkgroupBytes: opts.maxWorkgroupBytes } : {}),
                                     ...(opts.schedule ? { schedule: opts.schedule } : {}), ...(opts.subgroups ? { subgroups: true } : {}) };
-  graph = verifyGraph(fuseInputProjection(graph, codegen), 'fuse-input-projection');
+  graph = verifyGraph(scheduleRecurrences(graph, codegen), 'schedule');
+  graph = verifyGraph(fuseInputProjection(graph), 'fuse-input-projection');
   opts.dump?.('fuse', graph);
   const pinned = new Set<TensorId>([
     ...lowered.inputs.map((i) => i.tensor), ...lowered.outputs.map((o) => o.tensor),

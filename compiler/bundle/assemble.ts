@@ -4,7 +4,7 @@ import type { CheckedModel } from '../check/model.ts';
 import type { Bundle, BundleInit, BundleTensor, BundleTraining, Dispatch, Program, ProgramName, UniformField } from '../../runtime/bundle.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../../runtime/bundle.ts';
 import { type CodegenOptions, DEFAULT_CODEGEN, emitKernels } from '../codegen/emit-kernels.ts';
-import { chooseSchedule } from '../schedule/recurrent.ts';
+import { scheduleOf } from '../schedule/recurrent.ts';
 import { fieldName } from '../codegen/wgsl.ts';
 import { normWorkgroups } from '../codegen/kernels/optimizer.ts';
 import type { Graph, OpNode, Tensor, TensorId } from '../ir/graph.ts';
@@ -60,7 +60,7 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   // out the stores only the backward pass reads (a kernel of their own; pipelines are made per program).
   const forwardOnly = new Map<OpNode, OpNode>();
   const withoutSaves = (o: OpNode): OpNode => {
-    if (o.op.kind !== 'recurrent_seq' || chooseSchedule(o.op, codegen.maxWorkgroupBytes, codegen.schedule).schedule !== 'persistent') return o;
+    if (o.op.kind !== 'recurrent_seq' || scheduleOf(o.op).schedule !== 'persistent') return o;
     if (!forwardOnly.has(o)) forwardOnly.set(o, { ...o, op: { ...o.op, forwardOnly: true } });
     return forwardOnly.get(o)!;
   };
@@ -136,7 +136,7 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
     schedules: [
       ...graph.ops.filter((o) => o.op.kind === 'recurrent_seq' && o.phase === 'forward').map((o) => {
         const op = o.op as Extract<typeof o.op, { kind: 'recurrent_seq' }>;
-        const c = chooseSchedule(op, codegen.maxWorkgroupBytes, codegen.schedule);
+        const c = scheduleOf(op);
         const fused = op.input === undefined ? ''
           : `; the input projection runs inside the recurrence (input width ${op.input.width} ≤ ${op.hidden} units: fuse-input-projection)`;
         return { layer: o.label, choice: c.schedule, reason: c.reason + fused };

@@ -9,7 +9,7 @@ import { matmulKernel } from './kernels/matmul.ts';
 import { optimizerKernel } from './kernels/optimizer.ts';
 import type { KernelPlan } from './kernels/plan.ts';
 import { recurrentBackwardKernel, recurrentForwardKernel, recurrentInitialGradKernel } from './kernels/recurrent.ts';
-import { chooseSchedule, type RecurrentSchedule } from '../schedule/recurrent.ts';
+import { scheduleOf, type RecurrentSchedule } from '../schedule/recurrent.ts';
 import { softmaxKernel } from './kernels/softmax.ts';
 import { repeatKernel, timePoolKernel, timeSelectKernel } from './kernels/time.ts';
 import { attentionKernel } from './kernels/attention.ts';
@@ -43,12 +43,12 @@ const GENERATORS: Record<Op['kind'], Generator> = {
   transpose: one(transposeKernel),
   recurrent_seq: (w, op, _t, o) => {
     const r = op as Extract<Op, { kind: 'recurrent_seq' }>;
-    const c = chooseSchedule(r, o.maxWorkgroupBytes, o.schedule);
+    const c = scheduleOf(r);
     return [recurrentForwardKernel(w, r, c.schedule, c.forwardSlice, o.subgroups ?? false)];
   },
   recurrent_seq_grad: (w, op, _t, o) => {
     const g = op as Extract<Op, { kind: 'recurrent_seq_grad' }>;
-    const c = chooseSchedule(g.fwd, o.maxWorkgroupBytes, o.schedule);
+    const c = scheduleOf(g.fwd);
     return [recurrentBackwardKernel(w, g, c.schedule, c.slice, o.subgroups ?? false)];
   },
   time_select: one(timeSelectKernel),
@@ -101,7 +101,7 @@ export function emitKernels(g: Graph, ops: readonly OpNode[], uniforms: readonly
     const plans = GENERATORS[node.op.kind](w, node.op, training, opts);
     const dispatches = plans.map((p) => add(node.label, p, w));
     if (node.op.kind === 'recurrent_seq_grad' && node.op.dh0 !== undefined &&
-        chooseSchedule(node.op.fwd, opts.maxWorkgroupBytes, opts.schedule).schedule === 'per_step') {
+        scheduleOf(node.op.fwd).schedule === 'per_step') {
       const w2 = new KernelWriter(g.tensors, offsetField);
       dispatches.push(add(`${node.label} (initial state)`, recurrentInitialGradKernel(w2, node.op), w2));
     }

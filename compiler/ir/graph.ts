@@ -61,6 +61,17 @@ export interface ColSumOp {
   readonly m: SizeExpr; readonly n: SizeExpr; readonly ld: SizeExpr; readonly xOffset: SizeExpr; readonly accumulate: boolean;
 }
 
+/** One dispatch per time step, or one for the whole sequence with the state in workgroup memory. */
+export type RecurrentSchedule = 'per_step' | 'persistent';
+
+/** How a recurrence runs, chosen once per op by compiler/schedule/recurrent.ts and recorded in the bundle. */
+export interface RecurrentScheduleChoice {
+  readonly schedule: RecurrentSchedule;
+  /** Sequences a persistent workgroup carries: backward, and forward (whose workgroup memory holds less). */
+  readonly slice: number; readonly forwardSlice: number;
+  readonly reason: string;
+}
+
 /**
  * A whole recurrent layer (one or two directions) over time, given the input projections of every step
  * (`xproj` [D, B, T, G·H], input bias added; the recurrent bias `bhh` is added here because GRU's n gate
@@ -90,6 +101,8 @@ export interface RecurrentSeqOp {
    * reads (hprev, gates, cells).
    */
   readonly forwardOnly?: boolean;
+  /** Set by the schedule pass (scheduleRecurrences), which runs before any pass or kernel that depends on it. */
+  readonly scheduled?: RecurrentScheduleChoice;
 }
 
 /**

@@ -8,7 +8,10 @@ const size = (e: SizeExpr): string => (typeof e === 'object' ? `(${e.slice(1).ma
 function attrs(op: Op): string {
   const skip = new Set(['kind', 'fwd']);
   return Object.entries(op).filter(([k, v]) => !skip.has(k) && (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && !k.match(/^(a|b|x|y|bias)$/))))
-    .map(([k, v]) => `${k}=${v}`).join(' ');
+    .map(([k, v]) => `${k}=${v}`)
+    .concat('scheduled' in op && op.scheduled ? [`schedule=${op.scheduled.schedule}${op.scheduled.schedule === 'persistent'
+      ? `(slice ${op.scheduled.forwardSlice} forward, ${op.scheduled.slice} backward)` : ''}`] : [])
+    .join(' ');
 }
 
 export function printGraph(g: Graph): string {

@@ -14,8 +14,7 @@
 // gradients read dxproj, which the backward through time writes); only the forward value moves.
 import type { Graph, MatmulOp, OpNode, RecurrentSeqOp, TensorId } from '../ir/graph.ts';
 import { mul } from '../ir/builder.ts';
-import { chooseSchedule, gatesOf } from '../schedule/recurrent.ts';
-import type { CodegenOptions } from '../codegen/emit-kernels.ts';
+import { gatesOf, scheduleOf } from '../schedule/recurrent.ts';
 import { tensorsOf, writesOf } from './plan-memory.ts';
 
 /** Two size formulas are the same (an absent offset or stride is 0, its default). */
@@ -41,13 +40,13 @@ function projections(g: Graph, op: RecurrentSeqOp): OpNode[] | null {
   return byDir;
 }
 
-export function fuseInputProjection(g: Graph, opts: CodegenOptions): Graph {
+export function fuseInputProjection(g: Graph): Graph {
   const replaced = new Map<OpNode, OpNode[]>();   // node → what takes its place
   const fused = new Map<TensorId, RecurrentSeqOp>();   // y of the recurrence → its fused op
   for (const node of g.ops) {
     const op = node.op;
     if (op.kind !== 'recurrent_seq' || op.xproj === undefined || op.input !== undefined) continue;
-    if (chooseSchedule(op, opts.maxWorkgroupBytes, opts.schedule).schedule !== 'persistent') continue;
+    if (scheduleOf(op).schedule !== 'persistent') continue;
     const mms = projections(g, op);
     if (mms === null) continue;
     const first = mms[0]!.op as MatmulOp, width = first.k as number;

@@ -1,11 +1,11 @@
 // The schedule of a recurrent layer, from the adapter's limits (the compile options carry them):
 // persistent (one dispatch per pass, the state in workgroup memory) or one dispatch per step, and how
-// many sequences a persistent workgroup carries. A pure function of the op and the limits, so the pass
-// that depends on it (fuse-input-projection), the kernels and the bundle assembler (which records the
-// choice and its reason) all get the same answer.
-import type { RecurrentSeqOp } from '../ir/graph.ts';
+// many sequences a persistent workgroup carries. The schedule pass records the choice on every
+// recurrence once (`scheduled`), before anything depends on it: fuse-input-projection, the kernels, and
+// the bundle assembler, which writes the choice and its reason into the bundle.
+import type { Graph, RecurrentSchedule, RecurrentScheduleChoice, RecurrentSeqOp, TensorId } from '../ir/graph.ts';
 
-export type RecurrentSchedule = 'per_step' | 'persistent';
+export type { RecurrentSchedule } from '../ir/graph.ts';
 
 /** Gates per unit: LSTM 4, GRU 3, simple RNN 1. */
 export const gatesOf = (op: RecurrentSeqOp) => (op.cell === 'lstm' ? 4 : op.cell === 'gru' ? 3 : 1);
@@ -20,8 +20,7 @@ export const gatesOf = (op: RecurrentSeqOp) => (op.cell === 'lstm' ? 4 : op.cell
  * per thread) another 5-18% of the inference in Node A/B runs on M1, M2, M4 (issue #8); on a GPU with
  * many compute units, smaller slices (more workgroups) would pay instead. Returns the choice and the reason for the bundle.
  */
-export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, forced?: RecurrentSchedule):
-  { schedule: RecurrentSchedule; slice: number; forwardSlice: number; reason: string } {
+export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, forced?: RecurrentSchedule): RecurrentScheduleChoice {
   const batchCap = typeof op.batch === 'number' ? op.batch : Infinity;
   const largest = (bytes: (n: number) => number, slices = [8, 4, 2, 1]) => slices.find((n) => bytes(n) <= maxWorkgroupBytes && (n <= batchCap || n === 1)) ?? 0;
   const bytes = (n: number) => 4 * n * gatesOf(op) * op.hidden;
@@ -34,4 +33,29 @@ export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, fo
   const slices = `${forwardSlice} sequences per workgroup forward, ${slice} backward`;
   if (forced === 'persistent') return { schedule: 'persistent', slice, forwardSlice, reason: `forced by the compile options (${slices})` };
   return { schedule: 'persistent', slice, forwardSlice, reason: `state fits in workgroup memory (${bytes(slice)} of ${maxWorkgroupBytes} bytes for ${slices}): 1 dispatch per pass instead of one per step` };
+}
+
+/**
+ * The schedule pass: every recurrence gets its choice (`scheduled`), and every backward op the copy of
+ * its forward op that carries it. Runs once, after the last pass that adds recurrences (stream).
+ */
+export function scheduleRecurrences(g: Graph, limits: { readonly maxWorkgroupBytes: number; readonly schedule?: RecurrentSchedule }): Graph {
+  const scheduled = new Map<TensorId, RecurrentSeqOp>();   // y of a recurrence → the op with its choice
+  const ops = g.ops.map((node) => {
+    if (node.op.kind !== 'recurrent_seq') return node;
+    const op: RecurrentSeqOp = { ...node.op, scheduled: chooseSchedule(node.op, limits.maxWorkgroupBytes, limits.schedule) };
+    scheduled.set(op.y, op);
+    return { ...node, op };
+  });
+  return {
+    tensors: g.tensors,
+    ops: ops.map((node) => (node.op.kind === 'recurrent_seq_grad' && scheduled.has(node.op.fwd.y)
+      ? { ...node, op: { ...node.op, fwd: scheduled.get(node.op.fwd.y)! } } : node)),
+  };
+}
+
+/** The recorded choice of a scheduled recurrence. */
+export function scheduleOf(op: RecurrentSeqOp): RecurrentScheduleChoice {
+  if (op.scheduled === undefined) throw new Error('internal error: a recurrence reached a schedule-dependent pass before the schedule pass');
+  return op.scheduled;
 }

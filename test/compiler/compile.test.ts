@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../compiler/pipeline.ts';
+import type { Graph, Op } from '../../compiler/ir/graph.ts';
+import { scheduleOf } from '../../compiler/schedule/recurrent.ts';
 import { dispatchCount, memoryFigures } from '../../compiler/bundle/report.ts';
 import { validateBundle } from '../../runtime/index.ts';
 import { bundleJson } from '../../src/cli/compile.ts';
@@ -58,6 +60,22 @@ describe('schedules and dispatch counts (M1, T = 64)', () => {
     expect(b.schedules[0]).toMatchObject({ choice: 'per_step' });
     expect(b.schedules[0]!.reason).toMatch(/2048 bytes of workgroup memory, over the limit 1024/);
     for (const k of b.kernels) expect(k.workgroupBytes).toBeLessThanOrEqual(1024 * 4);   // loss/optimizer reductions only
+  });
+  it('the schedule pass records one choice per recurrence, which its backward op and forward-only copy share', () => {
+    const stages = new Map<string, Graph>();
+    compileModel(model, { dump: (stage, g) => stages.set(stage, g) });
+    const recurrences = (g: Graph) => g.ops.flatMap((o) => (o.op.kind === 'recurrent_seq' ? [o.op] : []));
+    expect(recurrences(stages.get('stream')!).every((op) => op.scheduled === undefined)).toBe(true);
+    expect(() => scheduleOf(recurrences(stages.get('stream')!)[0]!)).toThrow(/before the schedule pass/);
+    const fused = stages.get('fuse')!;
+    const [train, stream] = recurrences(fused);
+    // Both recurrences (training's and the stream's) have a symbolic batch, so the largest slices that fit.
+    expect(train!.scheduled).toMatchObject({ schedule: 'persistent', forwardSlice: 16, slice: 8 });
+    expect(stream!.scheduled).toEqual(train!.scheduled);
+    const grad = fused.ops.find((o) => o.op.kind === 'recurrent_seq_grad')!.op as Extract<Op, { kind: 'recurrent_seq_grad' }>;
+    expect(grad.fwd.scheduled).toEqual(train!.scheduled);
+    expect(compileModel(model, { schedule: 'per_step', dump: (stage, g) => stages.set(stage, g) }).schedules[0]).toMatchObject({ choice: 'per_step' });
+    expect(recurrences(stages.get('fuse')!)[0]!.scheduled).toMatchObject({ schedule: 'per_step', reason: 'forced by the compile options' });
   });
   it('streams one step per call with the state carried, one dispatch per op', () => {
     const b = compileModel(model);
