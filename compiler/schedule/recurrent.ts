@@ -38,12 +38,18 @@ export function chooseSchedule(op: RecurrentSeqOp, maxWorkgroupBytes: number, fo
 /**
  * The schedule pass: every recurrence gets its choice (`scheduled`), and every backward op the copy of
  * its forward op that carries it. Runs once, after the last pass that adds recurrences (stream).
+ * A stream step's persistent recurrence carries one sequence per workgroup: streams are usually one
+ * sequence (the CLI's and the benchmark's are), and a slice of 16 made a batch-1 step compute 16
+ * sequences' dot products (M1's stream step: 3.0-3.2 ms against 4.1-6.8 with the slice of 16,
+ * alternating `npm run bench -- --only rnnc --model M1 --no-out`, issue #8).
  */
 export function scheduleRecurrences(g: Graph, limits: { readonly maxWorkgroupBytes: number; readonly schedule?: RecurrentSchedule }): Graph {
   const scheduled = new Map<TensorId, RecurrentSeqOp>();   // y of a recurrence → the op with its choice
   const ops = g.ops.map((node) => {
     if (node.op.kind !== 'recurrent_seq') return node;
-    const op: RecurrentSeqOp = { ...node.op, scheduled: chooseSchedule(node.op, limits.maxWorkgroupBytes, limits.schedule) };
+    const c = chooseSchedule(node.op, limits.maxWorkgroupBytes, limits.schedule);
+    const stream = node.phase === 'stream' && c.schedule === 'persistent';
+    const op: RecurrentSeqOp = { ...node.op, scheduled: stream ? { ...c, forwardSlice: 1, reason: `${c.reason}; a stream step carries one sequence per workgroup` } : c };
     scheduled.set(op.y, op);
     return { ...node, op };
   });
