@@ -69,9 +69,9 @@ describe('schedules and dispatch counts (M1, T = 64)', () => {
     expect(() => scheduleOf(recurrences(stages.get('stream')!)[0]!)).toThrow(/before the schedule pass/);
     const fused = stages.get('fuse')!;
     const [train, stream] = recurrences(fused);
-    // Both have a symbolic batch: training's takes the largest slices that fit, the stream's one sequence.
+    // Both have a symbolic batch: training's takes the largest slices that fit, the stream's is scheduled for one sequence.
     expect(train!.scheduled).toMatchObject({ schedule: 'persistent', forwardSlice: 16, slice: 8 });
-    expect(stream!.scheduled).toMatchObject({ schedule: 'persistent', forwardSlice: 1, reason: /one sequence per workgroup/ });
+    expect(stream!.scheduled).toMatchObject({ schedule: 'persistent', forwardSlice: 1, slice: 1, reason: /1 sequence per workgroup forward/ });
     const grad = fused.ops.find((o) => o.op.kind === 'recurrent_seq_grad')!.op as Extract<Op, { kind: 'recurrent_seq_grad' }>;
     expect(grad.fwd.scheduled).toEqual(train!.scheduled);
     expect(compileModel(model, { schedule: 'per_step', dump: (stage, g) => stages.set(stage, g) }).schedules[0]).toMatchObject({ choice: 'per_step' });
