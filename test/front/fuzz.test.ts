@@ -1,15 +1,14 @@
 // Fuzzing the front end: mutated examples, token soup, grammar-shaped random models, random
 // bytes and pathological inputs. Invariants: checkSource never throws, finishes quickly,
 // every span lies inside the text, the formatter copes, and a file is returned iff no error.
-// Seeded for reproducibility; FUZZ_SEED=n and FUZZ_RUNS=n explore further.
+// Seeded for reproducibility; FUZZ_SEED=n and FUZZ_RUNS=n explore further (test/fuzz-options.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Span } from '../../compiler/check/model.ts';
 import { checkSource, formatDiagnostics } from '../../compiler/front.ts';
 import { EXAMPLES, readExample } from './helpers.ts';
+import { fuzz } from '../fuzz-options.ts';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1);   // multiplier
 // A hang detector, not a speed test: generous, because CI shares 2 cores with GPU tests (2.1 s was seen).
 const CASE_MS = 10_000;
 
@@ -60,18 +59,18 @@ describe('fuzz', () => {
   it('mutated examples', () => {
     fc.assert(fc.property(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 4 }), (which, ms) => {
       assertSane(ms.reduce(mutate, sources[which % sources.length]!));
-    }), { seed: SEED, numRuns: 1200 * RUNS });
+    }), fuzz(1200));
   });
 
   it('token soup, bare and inside a model', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom(...TOKENS), { maxLength: 60 }), fc.boolean(), (tokens, wrap) => {
       const body = tokens.join(' ');
       assertSane(wrap ? `model m {\n${body}\n}\n` : body);
-    }), { seed: SEED, numRuns: 800 * RUNS });
+    }), fuzz(800));
   });
 
   it('random strings', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => assertSane(s)), { seed: SEED, numRuns: 400 * RUNS });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => assertSane(s)), fuzz(400));
   });
 
   it('grammar-shaped random models reach the checker', () => {
@@ -81,7 +80,7 @@ describe('fuzz', () => {
       const r = checkSource(text, 'fuzz.rnn');
       if (!r.diagnostics.some((d) => d.code.startsWith('E01'))) parsedOk++;
       if (r.file) valid++;
-    }), { seed: SEED, numRuns: 1500 * RUNS });
+    }), fuzz(1500));
     expect(parsedOk).toBeGreaterThan(1000);    // the generator writes syntactically valid models
     expect(valid).toBeGreaterThan(20);         // and some are fully valid
   });

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64ToBytes, bytesToBase64, decodeWire, encodeWire } from '../../src/gpu/wire.ts';
+import { fuzz } from '../fuzz-options.ts';
 
 const roundTrip = (v: unknown) => decodeWire(JSON.parse(JSON.stringify(encodeWire(v))));
 
@@ -39,7 +40,7 @@ describe('wire codec', () => {
       const b64 = bytesToBase64(bytes);
       expect(b64).toBe(Buffer.from(bytes).toString('base64'));
       expect(base64ToBytes(b64)).toEqual(bytes);
-    }), { numRuns: 30 });
+    }), fuzz(30));
   });
 
   it('round-trips arbitrary float32 arrays', () => {

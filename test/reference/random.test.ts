@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dropoutUniform, hash32, hashString, RandomStream } from '../../runtime/random.ts';
+import { fuzz } from '../fuzz-options.ts';
 
 const M = 0xffffffffn;
 /** lowbias32 written with BigInt and explicit mod 2^32, nothing shared with the implementation. */
@@ -18,7 +19,7 @@ function hashRef(x: bigint): bigint {
 describe('random', () => {
   it('hash32 is lowbias32', () => {
     expect(hash32(0)).toBe(0);
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (x) => BigInt(hash32(x)) === hashRef(BigInt(x))), { numRuns: 2000 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), (x) => BigInt(hash32(x)) === hashRef(BigInt(x))), fuzz(2000));
     // Negative inputs are taken mod 2^32 (as WGSL's bitcast<u32> would).
     expect(hash32(-1)).toBe(hash32(0xffffffff));
   });
@@ -31,7 +32,7 @@ describe('random', () => {
       return Number(h >> 8n) / 2 ** 24;
     };
     fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 1 << 20 }), fc.nat(1 << 20), fc.nat(1 << 24),
-      (seed, site, step, index) => dropoutUniform(seed, site, step, index) === ref(seed, site, step, index)), { numRuns: 2000 });
+      (seed, site, step, index) => dropoutUniform(seed, site, step, index) === ref(seed, site, step, index)), fuzz(2000));
     // Values are in [0, 1) with 24 bits and about uniform: the kept fraction at p = .3 is near .7.
     let kept = 0;
     for (let i = 0; i < 20000; i++) {

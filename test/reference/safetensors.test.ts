@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readSafetensors, SafetensorsError, writeSafetensors } from '../../runtime/safetensors.ts';
 import type { Tensor } from '../../runtime/tensor.ts';
+import { fuzz } from '../fuzz-options.ts';
 
 /** A file from a header object and raw data bytes, with a correct length prefix. */
 function file(header: unknown, data: Uint8Array = new Uint8Array(0), headerText = JSON.stringify(header)): Uint8Array {
@@ -97,14 +98,14 @@ describe('safetensors', () => {
       } catch (e) {
         if (!(e instanceof SafetensorsError)) throw e;
       }
-    }), { numRuns: 600 });
+    }), fuzz(600));
     // Arbitrary bytes, and headers of arbitrary JSON.
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
       try { readSafetensors(bytes); } catch (e) { if (!(e instanceof SafetensorsError)) throw e; }
-    }), { numRuns: 300 });
+    }), fuzz(300));
     fc.assert(fc.property(fc.jsonValue(), fc.uint8Array({ maxLength: 32 }), (header, data) => {
       try { readSafetensors(file(header, data)); } catch (e) { if (!(e instanceof SafetensorsError)) throw e; }
-    }), { numRuns: 300 });
+    }), fuzz(300));
   });
 
   it('writer refuses inconsistent tensors and duplicate names', () => {

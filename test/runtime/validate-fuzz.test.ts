@@ -8,6 +8,7 @@ import { loadModel } from '../../runtime/load.ts';
 import { validateBundle } from '../../runtime/validate.ts';
 import { asGpu, FakeDevice } from './fake-gpu.ts';
 import { tinyJson } from './fixtures/tiny-bundle.ts';
+import { fuzz } from '../fuzz-options.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -63,7 +64,7 @@ function onlyBundleErrors(json: unknown): 'ok' | 'rejected' {
 
 describe('validateBundle under fuzzing', () => {
   it('throws only BundleErrors on arbitrary JSON', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => { onlyBundleErrors(v); }), { numRuns: 500 });
+    fc.assert(fc.property(fc.jsonValue(), (v) => { onlyBundleErrors(v); }), fuzz(500));
   });
 
   it('throws only BundleErrors on mutated bundles (1 to 4 mutations)', () => {
@@ -73,8 +74,8 @@ describe('validateBundle under fuzzing', () => {
       for (const m of ms) b = mutate(b, m);
       outcomes[onlyBundleErrors(b)]++;
       onlyBundleErrors(JSON.stringify(b));
-    }), { numRuns: 2000 });
-    expect(outcomes.rejected).toBeGreaterThan(700);                   // the mutations do reach the checks
+    }), fuzz(2000));
+    expect(outcomes.rejected).toBeGreaterThan(0.35 * fuzz(2000).numRuns);   // the mutations do reach the checks
   });
 
   it('never reaches the device with a bundle it rejects, and loads the rest without crashing', async () => {
@@ -85,7 +86,7 @@ describe('validateBundle under fuzzing', () => {
       const e = await loadModel(b, { device: asGpu(device) }).then(() => null, (x: unknown) => x);
       if (e instanceof BundleError) expect(device.calls).toEqual([]);
       else if (e !== null) expect(e).toBeInstanceOf(GpuError);      // a valid bundle may still fail to compile, never crash
-    }), { numRuns: 300 });
+    }), fuzz(300));
   });
 
   it('bounds deep nesting without overflowing the stack', () => {
