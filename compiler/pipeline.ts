@@ -1,4 +1,5 @@
-// The whole back end, top to bottom: lower → autodiff → optimizer → stream → fuse → plan memory → emit kernels → bundle.
+// The whole back end, top to bottom: lower → autodiff → optimizer → stream → schedule → stream state in place → fuse →
+// plan memory → emit kernels → bundle.
 import type { CheckedModel } from './check/model.ts';
 import { appendBackward } from './autodiff/autodiff.ts';
 import { assembleBundle } from './bundle/assemble.ts';
@@ -11,6 +12,7 @@ import { fuseLoss } from './passes/fuse-loss.ts';
 import { fuseTimeSelect } from './passes/fuse-time-select.ts';
 import { fuseInputProjection } from './passes/fuse-input-projection.ts';
 import { scheduleRecurrences } from './schedule/recurrent.ts';
+import { streamStateInPlace } from './passes/stream-state-in-place.ts';
 import { trainingSettings } from './bundle/training.ts';
 import type { Bundle } from '../runtime/bundle.ts';
 import { type CodegenOptions, DEFAULT_CODEGEN } from './codegen/emit-kernels.ts';
@@ -57,6 +59,7 @@ export function compileModel(model: CheckedModel, opts: CompileOptions = {}): Bu
   const codegen: CodegenOptions = { ...DEFAULT_CODEGEN, ...(opts.maxWorkgroupBytes ? { maxWorkgroupBytes: opts.maxWorkgroupBytes } : {}),
                                     ...(opts.schedule ? { schedule: opts.schedule } : {}), ...(opts.subgroups ? { subgroups: true } : {}) };
   graph = verifyGraph(scheduleRecurrences(graph, codegen), 'schedule');
+  graph = verifyGraph(streamStateInPlace(graph), 'stream-state-in-place');
   graph = verifyGraph(fuseInputProjection(graph), 'fuse-input-projection');
   opts.dump?.('fuse', graph);
   const pinned = new Set<TensorId>([

@@ -139,8 +139,23 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     const b = compileModel(checked(M1, 'm1.rnn'));
     const names = b.programs.stream_step!.dispatches.map((d) => b.kernels[d.kernel]!.name);
     expect(names.filter((n) => /last_step|transpose/.test(n))).toEqual([]);
-    expect(names.filter((n) => /carry_state/.test(n))).toHaveLength(2);   // h and c
-    expect(names).toHaveLength(5);
+    expect(names).toHaveLength(3);   // the recurrence, the dense head, its softmax
+  });
+  it('a persistent stream step writes its final state into the carried state; one dispatch per step keeps the copies', () => {
+    const stepOf = (opts: Parameters<typeof compileModel>[1]) => {
+      const b = compileModel(checked(M1, 'm1.rnn'), opts);
+      const names = b.programs.stream_step!.dispatches.map((d) => b.kernels[d.kernel]!.name);
+      const recurrence = b.kernels[b.programs.stream_step!.dispatches.find((d) => /lstm_recurrence/.test(b.kernels[d.kernel]!.name))!.kernel]!;
+      return { names, wgsl: recurrence.wgsl };
+    };
+    const inPlace = stepOf({});
+    expect(inPlace.names.filter((n) => /carry_state/.test(n))).toEqual([]);
+    expect(inPlace.wgsl).toMatch(/o_enc_h_state \+ state \+ j\] = h/);
+    expect(inPlace.wgsl).toMatch(/o_enc_c_state \+ state \+ j\] = c/);
+    expect(inPlace.wgsl).not.toMatch(/_next/);
+    const copied = stepOf({ schedule: 'per_step' });
+    expect(copied.names.filter((n) => /carry_state/.test(n))).toHaveLength(2);   // h and c
+    expect(copied.wgsl).toMatch(/o_enc_h_next/);
   });
   it('the per_step schedule keeps one kernel (each step reads the previous cell state back)', () => {
     const b = compileModel(checked(M1, 'm1.rnn'), { schedule: 'per_step' });

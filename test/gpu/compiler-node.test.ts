@@ -22,15 +22,16 @@ defineCompilerSuite('Node, Dawn', () => ({
 
 // stream_step of recurrent classifiers whose last-step selection fuses into the streamed recurrence
 // (persistent schedule, forward-only copy): each step's output must equal infer's on the prefix so far.
-const lastStepClassifier = (cell: 'lstm' | 'gru', hidden: number) => `model m {
+const lastStepClassifier = (cell: 'lstm' | 'gru', hidden: number, layers: number) => `model m {
   input x: f32[batch, time, 4]
-  layer enc = ${cell}(hidden=${hidden}, return_sequences=false)
+  layer enc = ${cell}(hidden=${hidden}, layers=${layers}, return_sequences=false)
   layer head = dense(units=3)
   output logits = head(enc(x))
 }
 `;
 describe('stream_step of last-step classifiers against infer on each prefix (Node, Dawn)', () => {
-  it.each([['lstm', 8], ['gru', 6]] as const)('%s hidden=%i', async (cell, hidden) => {
-    expect(await streamVersusPrefix(gpu.device, lastStepClassifier(cell, hidden), 3, 5)).toBeLessThanOrEqual(1e-5);
+  // Two layers: each layer's recurrence writes its own rows of the carried state in place (stream-state-in-place).
+  it.each([['lstm', 8, 1], ['gru', 6, 1], ['lstm', 8, 2]] as const)('%s hidden=%i layers=%i', async (cell, hidden, layers) => {
+    expect(await streamVersusPrefix(gpu.device, lastStepClassifier(cell, hidden, layers), 3, 5)).toBeLessThanOrEqual(1e-5);
   });
 });
