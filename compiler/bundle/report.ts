@@ -8,7 +8,8 @@ const evalSize = (e: SizeExpr, dims: Readonly<Record<string, number>>) => sizeAt
 export interface MemoryFigures { readonly arenaBytes: number; readonly paramBytes: number; readonly optimizerBytes: number }
 
 /** Dispatches one run of a program records (a looped dispatch counts once per step, for each dispatch of its body). */
-export function dispatchCount(p: Program, dims: Readonly<Record<string, number>>): number {
+export function dispatchCount(p: Program, runDims: Readonly<Record<string, number>>): number {
+  const dims = { ...runDims, ...p.dims };   // a program's own dims win (stream_step runs one step: time = 1)
   let n = 0;
   for (let i = 0; i < p.dispatches.length; i++) {
     const loop = p.dispatches[i]!.loop;
@@ -68,7 +69,7 @@ export function formatReport(b: Bundle, dims: Readonly<Record<string, number>>, 
   for (const [name, p] of progs) {
     if (!p) continue;
     lines.push(`${name}: ${p.dispatches.length} dispatch entries, ${dispatchFormula(p)} dispatches per run ` +
-               `(${dispatchCount(p, dims)} at ${fmtDims(dims)})`);
+               `(${dispatchCount(p, dims)} at ${fmtDims({ ...dims, ...p.dims })})`);
   }
   const m = memoryFigures(b, dims);
   const slots = new Set(b.tensors.map((t) => `${t.dtype}:${t.slot}`)).size;

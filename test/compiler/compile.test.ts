@@ -146,7 +146,7 @@ describe('forward-only recurrences in programs without a backward pass', () => {
       const b = compileModel(checked(M1, 'm1.rnn'), opts);
       const names = b.programs.stream_step!.dispatches.map((d) => b.kernels[d.kernel]!.name);
       const recurrence = b.kernels[b.programs.stream_step!.dispatches.find((d) => /lstm_recurrence/.test(b.kernels[d.kernel]!.name))!.kernel]!;
-      return { names, wgsl: recurrence.wgsl };
+      return { names, wgsl: recurrence.wgsl, count: dispatchCount(b.programs.stream_step!, { batch: 2, time: 64 }) };
     };
     const inPlace = stepOf({});
     expect(inPlace.names.filter((n) => /carry_state/.test(n))).toEqual([]);
@@ -156,6 +156,8 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     const copied = stepOf({ schedule: 'per_step' });
     expect(copied.names.filter((n) => /carry_state/.test(n))).toHaveLength(2);   // h and c
     expect(copied.wgsl).toMatch(/o_enc_h_next/);
+    // The step runs at its own time = 1, whatever time the caller's dims say: one recurrence dispatch.
+    expect([inPlace.count, copied.count]).toEqual([3, 6]);
   });
   it('the per_step schedule keeps one kernel (each step reads the previous cell state back)', () => {
     const b = compileModel(checked(M1, 'm1.rnn'), { schedule: 'per_step' });
