@@ -58,10 +58,13 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const outputs = lowered.outputs.map((o) => o.tensor);
   // Programs without a backward pass run forward-only copies of the persistent recurrences, which leave
   // out the stores only the backward pass reads (a kernel of their own; pipelines are made per program).
+  // Such a copy also leaves out the stores of y where no other op of its program reads y.
   const forwardOnly = new Map<OpNode, OpNode>();
-  const withoutSaves = (o: OpNode): OpNode => {
+  const withoutSaves = (o: OpNode, _i: number, program: readonly OpNode[]): OpNode => {
     if (o.op.kind !== 'recurrent_seq' || scheduleOf(o.op).schedule !== 'persistent') return o;
-    if (!forwardOnly.has(o)) forwardOnly.set(o, { ...o, op: { ...o.op, forwardOnly: true } });
+    const y = o.op.y;
+    const yUnread = !outputs.includes(y) && !program.some((p) => p !== o && tensorsOf(p.op).includes(y));
+    if (!forwardOnly.has(o)) forwardOnly.set(o, { ...o, op: { ...o.op, forwardOnly: true, ...(yUnread ? { yUnread } : {}) } });
     return forwardOnly.get(o)!;
   };
   const inferOps = needed(graph, outputs, 'forward').map(withoutSaves);

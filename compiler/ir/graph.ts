@@ -101,6 +101,12 @@ export interface RecurrentSeqOp {
    * reads (hprev, gates, cells).
    */
   readonly forwardOnly?: boolean;
+  /**
+   * Set by the bundle assembler on a forward-only copy whose program reads no step of `y` (its one
+   * consumer, a last-step selection, was fused into `select`) and has not `y` as an output: the kernel
+   * leaves out the stores of y.
+   */
+  readonly yUnread?: boolean;
   /** Set by the schedule pass (scheduleRecurrences), which runs before any pass or kernel that depends on it. */
   readonly scheduled?: RecurrentScheduleChoice;
 }

@@ -135,6 +135,24 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     expect(recurrence('infer').wgsl).not.toMatch(saves);
     expect(recurrence('stream_step').wgsl).not.toMatch(saves);
   });
+  it('a forward-only copy leaves out the stores of y when its program reads no step of y, and the unused previous state', () => {
+    const kernels = (src: string) => {
+      const b = compileModel(checked(src, 'm.rnn'));
+      return (['infer', 'train_step'] as const).map((p) =>
+        b.kernels[b.programs[p]!.dispatches.find((d) => /recurrence_layer_0$/.test(b.kernels[d.kernel]!.name))!.kernel]!.wgsl);
+    };
+    const [infer, train] = kernels(M1);   // its one consumer of y, the last step, is fused into the recurrence
+    expect(infer).not.toMatch(/u\.o_enc_y \+ ybase/);
+    expect(infer).toMatch(/u\.o_last\d* \+ b \* DH \+ d \* H \+ j\] = h/);   // the selected last step
+    expect(infer).not.toMatch(/let hpj/);
+    expect(train).toMatch(/u\.o_enc_y \+ ybase \+ j\] = h/);
+    expect(train).toMatch(/let hpj/);
+    // Every step of y feeds the head: kept. GRU's cell reads the previous state: kept.
+    const [seqInfer] = kernels(M1.replace('head(last(enc(x)))', 'head(mean_time(enc(x)))'));
+    expect(seqInfer).toMatch(/ybase \+ j\] = h/);
+    const [gru] = kernels(M1.replace('lstm(', 'gru('));
+    expect(gru).toMatch(/let hpj/);
+  });
   it('stream_step fuses its last-step selection into the recurrence, as infer does', () => {
     const b = compileModel(checked(M1, 'm1.rnn'));
     const names = b.programs.stream_step!.dispatches.map((d) => b.kernels[d.kernel]!.name);

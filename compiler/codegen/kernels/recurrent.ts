@@ -178,7 +178,7 @@ function selectedStep(op: RecurrentSeqOp): string {
 
 function forwardStores(w: KernelWriter, op: RecurrentSeqOp, y: string): string {
   return `
-arena[${y} + ybase + j] = h;
+${op.yUnread ? '' : `arena[${y} + ybase + j] = h;`}
 ${saved(w, op, op.hprev, 'row * H + j', 'hpj')}
 ${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j', 'h')} }`}
 ${op.select === undefined ? '' : `if (t == ${selectedStep(op)}) { ${w.store(op.select.y, 'b * DH + d * H + j', 'h')} }`}`;
@@ -269,7 +269,9 @@ const fusedInput = (op: RecurrentSeqOp, u: number, m: number) => (op.input === u
 
 function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, subgroups: boolean): KernelPlan {
   const H = op.hidden, P = persistentThreads(H, FORWARD_UNITS), U = Math.ceil(H / P), G = gatesOf(op);
-  const y = w.base(op.y, true).base;
+  const y = op.yUnread ? '' : w.base(op.y, true).base;
+  // The previous state of the unit: GRU's cell reads it, and a saved hprev (not in a forward-only copy).
+  const hpjRead = op.cell === 'gru' || !op.forwardOnly;
   w.workgroupArray('hsh', 'f32', slice * H);
   const seqs = [...Array(slice).keys()], units = [...Array(U).keys()];
   const zero = G === 1 ? '0.0' : `vec${G}<f32>()`;
@@ -324,11 +326,11 @@ for (var s = 0u; s < T; s++) {
   ${dots}
   workgroupBarrier();   // every thread has read the states of the previous step: overwrite them
   ${eachUnit(U, P, (u) => `${seqs.map((m) => seq(m, `if (!valid) {
-  arena[${y} + ybase + j] = 0.0;
+  ${op.yUnread ? '' : `arena[${y} + ybase + j] = 0.0;`}
   ${saved(w, op, op.hprev, 'row * H + j', '0.0')}
 } else {
   let acc = acc${u}_${m};
-  let hpj = hsh[${m * H}u + j];${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`, fusedInput(op, u, m))}${forwardStores(w, op, y)}
+  ${hpjRead ? `let hpj = hsh[${m * H}u + j];` : ''}${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`, fusedInput(op, u, m))}${forwardStores(w, op, y)}
   hsh[${m * H}u + j] = h;
 }`)).join('\n')}`)}
   workgroupBarrier();
