@@ -84,7 +84,12 @@ function figures(c: Compiled): RnncFigures {
   };
 }
 
-interface Slot { fw: Framework; infer: number[]; train: number[]; calls: Record<Task, number[]>; last: Partial<Record<Task, Measurement>>; status: FrameworkResult['status']; note?: string; trainNote?: string }
+/** One framework's timed samples per task: ms per call, and the calls each sample averaged. */
+interface Samples { readonly ms: number[]; readonly calls: number[] }
+interface Slot {
+  fw: Framework; samples: Record<Task, Samples>; last: Partial<Record<Task, Measurement>>;
+  status: FrameworkResult['status']; note?: string; trainNote?: string;
+}
 
 /** Calls the page; on failure takes the page's recorded errors (so later calls work) and rethrows. */
 async function pageCall<T>(page: GpuPage, fn: string, ...args: unknown[]): Promise<T> {
@@ -96,9 +101,10 @@ async function pageCall<T>(page: GpuPage, fn: string, ...args: unknown[]): Promi
   }
 }
 
-/** Every framework in `o.frameworks` on model `m`: build, warm up, alternate timed repetitions, release. */
 /** Whether rnnc compiles its subgroup kernels for this page: its device has the `subgroups` feature. */
 export const pageHasSubgroups = (page: GpuPage): boolean => page.info.features.includes('subgroups');
+
+/** Every framework in `o.frameworks` on model `m`: build, warm up, alternate timed repetitions, release. */
 
 export async function benchModel(page: GpuPage, m: BenchModel,
                                  o: Pick<BenchOptions, 'frameworks' | 'warmup' | 'inferReps' | 'trainReps' | 'sampleMs'> & { profile?: boolean }): Promise<ModelResult> {
@@ -107,7 +113,7 @@ export async function benchModel(page: GpuPage, m: BenchModel,
   const bundles = new Map<Framework, unknown>();
   for (const fw of o.frameworks) {
     if (fw === 'rnnc-per-step' && m.id !== 'M1') continue;
-    const slot: Slot = { fw, infer: [], train: [], calls: { infer: [], train: [] }, last: {}, status: 'ok' };
+    const slot: Slot = { fw, samples: { infer: { ms: [], calls: [] }, train: { ms: [], calls: [] } }, last: {}, status: 'ok' };
     slots.push(slot);
     if (fw === 'ort-webgpu' && m.conv) {
       Object.assign(slot, { status: 'n/a', note: 'ONNX has no ConvLSTM operator' });
@@ -133,15 +139,15 @@ export async function benchModel(page: GpuPage, m: BenchModel,
   }
   const live = () => slots.filter((s) => s.status === 'ok');
   const canTrain = (s: Slot) => s.fw !== 'ort-webgpu' && !s.trainNote;
-  const once = async (s: Slot, task: Task, into: number[] | null) => {
+  const once = async (s: Slot, task: Task, timed: boolean) => {
     try {
-      const r = await pageCall<Measurement>(page, 'measure', s.fw, m, task, into ? o.sampleMs : 0);
+      const r = await pageCall<Measurement>(page, 'measure', s.fw, m, task, timed ? o.sampleMs : 0);
       s.last[task] = r;
-      if (into) {
-        into.push(r.ms);
-        s.calls[task].push(r.calls);
+      if (timed) {
+        s.samples[task].ms.push(r.ms);
+        s.samples[task].calls.push(r.calls);
       }
-      log(`  ${m.id} ${s.fw} ${task}${into ? '' : ' (warm-up)'}: ${r.ms.toFixed(1)} ms${r.calls > 1 ? ` (mean of ${r.calls})` : ''}, ${r.counts.dispatches} dispatches`);
+      log(`  ${m.id} ${s.fw} ${task}${timed ? '' : ' (warm-up)'}: ${r.ms.toFixed(1)} ms${r.calls > 1 ? ` (mean of ${r.calls})` : ''}, ${r.counts.dispatches} dispatches`);
     } catch (e) {
       log(`  ${m.id} ${s.fw} ${task}: FAILED: ${short(e)}`);
       if (task === 'train') s.trainNote = short(e);
@@ -151,11 +157,11 @@ export async function benchModel(page: GpuPage, m: BenchModel,
   // Rotating the order each repetition spreads any drift over every framework.
   const rotate = <T>(xs: T[], k: number) => xs.map((_, i) => xs[(i + k) % xs.length]!);
   for (let w = 0; w < o.warmup; w++) {
-    for (const s of live()) await once(s, 'infer', null);
-    for (const s of live().filter(canTrain)) await once(s, 'train', null);
+    for (const s of live()) await once(s, 'infer', false);
+    for (const s of live().filter(canTrain)) await once(s, 'train', false);
   }
-  for (let r = 0; r < o.inferReps; r++) for (const s of rotate(live(), r)) await once(s, 'infer', s.infer);
-  for (let r = 0; r < o.trainReps; r++) for (const s of rotate(live().filter(canTrain), r)) await once(s, 'train', s.train);
+  for (let r = 0; r < o.inferReps; r++) for (const s of rotate(live(), r)) await once(s, 'infer', true);
+  for (let r = 0; r < o.trainReps; r++) for (const s of rotate(live().filter(canTrain), r)) await once(s, 'train', true);
   const profile: Partial<Record<Task, KernelTime[]>> = {};
   if (o.profile && live().some((s) => s.fw === 'rnnc')) {
     for (const task of ['infer', 'train'] as const) {
@@ -176,11 +182,11 @@ export async function benchModel(page: GpuPage, m: BenchModel,
         log(`  ${m.id} ${s.fw}: release failed: ${short(e)}`);
       }
     }
-    const timing = (task: Task, samples: number[]) => {
-      const last = s.last[task];
-      return last && samples.length > 0 ? { samples, calls: s.calls[task], dispatches: last.counts.dispatches, submits: last.counts.submits } : undefined;
+    const timing = (task: Task) => {
+      const last = s.last[task], { ms, calls } = s.samples[task];
+      return last && ms.length > 0 ? { samples: ms, calls, dispatches: last.counts.dispatches, submits: last.counts.submits } : undefined;
     };
-    const infer = timing('infer', s.infer), train = s.fw === 'ort-webgpu' ? undefined : timing('train', s.train);
+    const infer = timing('infer'), train = s.fw === 'ort-webgpu' ? undefined : timing('train');
     frameworks[s.fw] = {
       status: s.status, ...(s.note ? { note: s.note } : {}), ...(infer ? { infer } : {}), ...(train ? { train } : {}),
       ...(s.trainNote ? { trainNote: s.trainNote } : {}), ...(bytes?.peakBytes ? bytes : {}),
