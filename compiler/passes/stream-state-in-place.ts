@@ -19,8 +19,10 @@ export function streamStateInPlace(g: Graph): Graph {
     const { x: next, y: carried } = node.op;
     const writers = g.ops.filter((o) => writesOf(o.op).includes(next));
     const readers = g.ops.filter((o) => o !== node && tensorsOf(o.op).includes(next) && !writesOf(o.op).includes(next));
+    // Only a final state the stream step alone writes: a model output (`output h_n`) is the tensor infer
+    // writes too, and the stream step must still write it.
     const inPlace = writers.length > 0 && readers.length === 0 && writers.every((w) => {
-      if (w.op.kind !== 'recurrent_seq' || scheduleOf(w.op).schedule !== 'persistent') return false;
+      if (w.phase !== 'stream' || w.op.kind !== 'recurrent_seq' || scheduleOf(w.op).schedule !== 'persistent') return false;
       return (w.op.hN === next && w.op.h0 === carried) || (w.op.cN === next && w.op.c0 === carried);
     });
     if (!inPlace) continue;

@@ -176,6 +176,16 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     expect(copied.wgsl).toMatch(/o_enc_h_next/);
     // The step runs at its own time = 1, whatever time the caller's dims say: one recurrence dispatch.
     expect([inPlace.count, copied.count]).toEqual([3, 6]);
+    // Final states that are model outputs are written by infer too: the stream step writes them and copies.
+    const states = compileModel(checked(`model states {
+  input x: f32[batch, time, 3]
+  layer enc = lstm(hidden=16, layers=2)
+  y, h_n, c_n = enc(x)
+  output h_n
+  output c_n
+  output y
+}`, 'states.rnn'));
+    expect(states.programs.stream_step!.dispatches.filter((d) => /carry_state/.test(states.kernels[d.kernel]!.name))).toHaveLength(2);
   });
   it('the per_step schedule keeps one kernel (each step reads the previous cell state back)', () => {
     const b = compileModel(checked(M1, 'm1.rnn'), { schedule: 'per_step' });
