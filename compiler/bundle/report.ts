@@ -20,13 +20,18 @@ export function dispatchCount(p: Program, runDims: Readonly<Record<string, numbe
   return n;
 }
 
-/** The dispatch count as a formula of the looped dimension (e.g. "8 + 4·time"). */
+/** The dispatch count as a formula of the looped dimension (e.g. "8 + 4·time"); a dim the program fixes counts as its value. */
 export function dispatchFormula(p: Program): string {
   let fixed = 0;
   const loops = new Map<string, number>();
   for (let i = 0; i < p.dispatches.length; i++) {
     const loop = p.dispatches[i]!.loop;
     if (!loop) { fixed++; continue; }
+    if (typeof loop.count === 'string' && p.dims?.[loop.count] !== undefined) {
+      fixed += (loop.body ?? 1) * p.dims[loop.count]!;
+      i += (loop.body ?? 1) - 1;
+      continue;
+    }
     const key = JSON.stringify(loop.count).replace(/"/g, '');
     loops.set(key, (loops.get(key) ?? 0) + (loop.body ?? 1));
     i += (loop.body ?? 1) - 1;

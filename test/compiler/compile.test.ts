@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../compiler/pipeline.ts';
 import type { Graph, Op } from '../../compiler/ir/graph.ts';
 import { scheduleOf } from '../../compiler/schedule/recurrent.ts';
-import { dispatchCount, memoryFigures } from '../../compiler/bundle/report.ts';
+import { dispatchCount, dispatchFormula, memoryFigures } from '../../compiler/bundle/report.ts';
 import { validateBundle } from '../../runtime/index.ts';
 import { bundleJson } from '../../src/cli/compile.ts';
 import { checked } from './fixtures/suite.ts';
@@ -176,6 +176,7 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     expect(copied.wgsl).toMatch(/o_enc_h_next/);
     // The step runs at its own time = 1, whatever time the caller's dims say: one recurrence dispatch.
     expect([inPlace.count, copied.count]).toEqual([3, 6]);
+    expect(dispatchFormula(compileModel(checked(M1, 'm1.rnn'), { schedule: 'per_step' }).programs.stream_step!)).toBe('6');
     // Final states that are model outputs are written by infer too: the stream step writes them and copies.
     const states = compileModel(checked(`model states {
   input x: f32[batch, time, 3]
