@@ -60,14 +60,16 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   // out the stores only the backward pass reads (a kernel of their own; pipelines are made per program).
   // Such a copy also leaves out the stores of y where no other op of its program reads y.
   const forwardOnly = new Map<OpNode, OpNode>();
-  const withoutSaves = (o: OpNode, _i: number, program: readonly OpNode[]): OpNode => {
+  const withoutSaves = (program: readonly OpNode[]): OpNode[] => program.map((o) => {
     if (o.op.kind !== 'recurrent_seq' || scheduleOf(o.op).schedule !== 'persistent') return o;
-    const y = o.op.y;
-    const yUnread = !outputs.includes(y) && !program.some((p) => p !== o && tensorsOf(p.op).includes(y));
-    if (!forwardOnly.has(o)) forwardOnly.set(o, { ...o, op: { ...o.op, forwardOnly: true, ...(yUnread ? { yUnread } : {}) } });
+    if (!forwardOnly.has(o)) {
+      const y = o.op.y;
+      const yUnread = !outputs.includes(y) && !program.some((p) => p !== o && tensorsOf(p.op).includes(y));
+      forwardOnly.set(o, { ...o, op: { ...o.op, forwardOnly: true, ...(yUnread ? { yUnread } : {}) } });
+    }
     return forwardOnly.get(o)!;
-  };
-  const inferOps = needed(graph, outputs, 'forward').map(withoutSaves);
+  });
+  const inferOps = withoutSaves(needed(graph, outputs, 'forward'));
   // Training needs no input gradients: drop the ops that only compute them.
   const inputGrads = new Set(inputGradients.values());
   const onlyInputGrads = (o: OpNode) => { const w = writesOf(o.op); return w.length > 0 && w.every((t) => inputGrads.has(t)); };
@@ -77,7 +79,7 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const gradOps = lowered.loss === null ? [] : [...needed(graph, [lowered.loss, ...outputs], 'forward'), ...backOps];
   const trainOps = training ? [...lossOps, ...backOps.filter((o) => !onlyInputGrads(o)), ...graph.ops.filter((o) => o.phase === 'update')] : [];
   const state = graph.tensors.filter((t) => t.persistent).map((t) => t.id);
-  const streamOps = streamBlocker === null ? needed(graph, [...outputs, ...state], 'stream').map(withoutSaves) : [];
+  const streamOps = streamBlocker === null ? withoutSaves(needed(graph, [...outputs, ...state], 'stream')) : [];
   const allOps = graph.ops.flatMap((o) => [o, ...(forwardOnly.has(o) ? [forwardOnly.get(o)!] : [])])
     .filter((o) => inferOps.includes(o) || trainOps.includes(o) || gradOps.includes(o) || streamOps.includes(o));
   const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training, codegen);

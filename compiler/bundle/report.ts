@@ -27,14 +27,12 @@ export function dispatchFormula(p: Program): string {
   for (let i = 0; i < p.dispatches.length; i++) {
     const loop = p.dispatches[i]!.loop;
     if (!loop) { fixed++; continue; }
-    if (typeof loop.count === 'string' && p.dims?.[loop.count] !== undefined) {
-      fixed += (loop.body ?? 1) * p.dims[loop.count]!;
-      i += (loop.body ?? 1) - 1;
-      continue;
-    }
+    const body = loop.body ?? 1;
+    i += body - 1;
+    const steps = typeof loop.count === 'string' ? p.dims?.[loop.count] : undefined;
+    if (steps !== undefined) { fixed += body * steps; continue; }
     const key = JSON.stringify(loop.count).replace(/"/g, '');
-    loops.set(key, (loops.get(key) ?? 0) + (loop.body ?? 1));
-    i += (loop.body ?? 1) - 1;
+    loops.set(key, (loops.get(key) ?? 0) + body);
   }
   return [String(fixed), ...[...loops].map(([k, n]) => `${n}·${k}`)].join(' + ');
 }

@@ -32,8 +32,10 @@ export function streamStateInPlace(g: Graph): Graph {
   if (dropped.size === 0) return g;
   const to = (t: TensorId | undefined) => (t === undefined ? undefined : redirect.get(t) ?? t);
   const ops = g.ops.filter((node) => !dropped.has(node)).map((node) => {
-    if (node.op.kind !== 'recurrent_seq' || (!redirect.has(node.op.hN ?? -1) && !redirect.has(node.op.cN ?? -1))) return node;
-    const op: RecurrentSeqOp = { ...node.op, hN: to(node.op.hN), cN: to(node.op.cN) };
+    if (node.op.kind !== 'recurrent_seq') return node;
+    const hN = to(node.op.hN), cN = to(node.op.cN);
+    if (hN === node.op.hN && cN === node.op.cN) return node;
+    const op: RecurrentSeqOp = { ...node.op, hN, cN };
     return { ...node, op };
   });
   return { tensors: g.tensors, ops };

@@ -105,7 +105,6 @@ async function pageCall<T>(page: GpuPage, fn: string, ...args: unknown[]): Promi
 export const pageHasSubgroups = (page: GpuPage): boolean => page.info.features.includes('subgroups');
 
 /** Every framework in `o.frameworks` on model `m`: build, warm up, alternate timed repetitions, release. */
-
 export async function benchModel(page: GpuPage, m: BenchModel,
                                  o: Pick<BenchOptions, 'frameworks' | 'warmup' | 'inferReps' | 'trainReps' | 'sampleMs'> & { profile?: boolean }): Promise<ModelResult> {
   const slots: Slot[] = [];
