@@ -35,6 +35,14 @@ function needed(g: Graph, roots: readonly TensorId[], phase: 'forward' | 'stream
   return keep.reverse();
 }
 
+/** The tensors an op's kernel touches: a forward-only recurrence's kernel never names the saves it
+ *  leaves out (hprev, gates, cells), nor y when it stores none, so its program's arena need not hold them. */
+function touchedBy({ op }: OpNode): TensorId[] {
+  if (op.kind !== 'recurrent_seq' || !op.forwardOnly) return tensorsOf(op);
+  const untouched = new Set([op.hprev, op.gates, op.cells, ...(op.yUnread ? [op.y] : [])]);
+  return tensorsOf(op).filter((t) => !untouched.has(t));
+}
+
 function uniqueNames(tensors: readonly Tensor[]): Map<TensorId, string> {
   const names = new Map<TensorId, string>(), seen = new Set<string>();
   for (const t of tensors) {
@@ -87,7 +95,7 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const features = [...new Set(kernels.flatMap((k) => k.extensions))].sort();
   const dispatchesOf = new Map<OpNode, readonly Dispatch[]>(emitted.map((e) => [e.node, e.dispatches]));
   const program = (ops: readonly OpNode[], reads: readonly TensorId[], dims?: Record<string, number>): Program => {
-    const touched = new Set<TensorId>([...reads, ...ops.flatMap((o) => tensorsOf(o.op))]);
+    const touched = new Set<TensorId>([...reads, ...ops.flatMap(touchedBy)]);
     return {
       dispatches: ops.flatMap((o) => dispatchesOf.get(o) ?? []),
       reads: reads.map((t) => names.get(t)!),

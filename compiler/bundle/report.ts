@@ -1,6 +1,7 @@
 // What `rnnc compile` prints: kernels, dispatches per program, and the memory plan evaluated at
 // chosen dimensions, plus the marginal bytes per batch element and time step.
 import type { Bundle, Program, SizeExpr } from '../../runtime/bundle.ts';
+import { layoutArena } from '../../runtime/arena.ts';
 import { sizeAt } from '../../runtime/size-expr.ts';
 
 const evalSize = (e: SizeExpr, dims: Readonly<Record<string, number>>) => sizeAt(e, dims, 'size');
@@ -50,6 +51,13 @@ export function arenaBytes(b: Bundle, dims: Readonly<Record<string, number>>): n
   return total;
 }
 
+/** Bytes of the arenas one run of a program lays out: its own tensors and the persistent ones, at its dims. */
+export function programArenaBytes(b: Bundle, p: Program, dims: Readonly<Record<string, number>>): number {
+  const tensors = p.tensors ? b.tensors.filter((t) => t.persistent || p.tensors!.includes(t.name)) : b.tensors;
+  const { bytes } = layoutArena(tensors, { ...dims, ...p.dims });
+  return bytes.f32 + bytes.i32;
+}
+
 export function memoryFigures(b: Bundle, dims: Readonly<Record<string, number>>): MemoryFigures {
   return {
     arenaBytes: arenaBytes(b, dims),
@@ -78,6 +86,7 @@ export function formatReport(b: Bundle, dims: Readonly<Record<string, number>>, 
   const slots = new Set(b.tensors.map((t) => `${t.dtype}:${t.slot}`)).size;
   lines.push(`memory: ${b.tensors.length} tensors in ${slots} slots; at ${fmtDims(dims)}: activations ${kib(m.arenaBytes)}, ` +
              `parameters+gradients ${kib(m.paramBytes)}, optimizer state ${kib(m.optimizerBytes)}`);
+  lines.push(`activations one run lays out: ${progs.flatMap(([name, p]) => (p ? [`${name} ${kib(programArenaBytes(b, p, dims))}`] : [])).join(', ')}`);
   if (batch && time) lines.push(`memory per batch element and time step: ${bytesPerElementStep(b, batch, time, dims).toFixed(0)} bytes`);
   for (const s of b.schedules) lines.push(`schedule: ${s.layer}: ${s.choice} (${s.reason})`);
   return lines;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel } from '../../compiler/pipeline.ts';
 import type { Graph, Op } from '../../compiler/ir/graph.ts';
 import { scheduleOf } from '../../compiler/schedule/recurrent.ts';
-import { dispatchCount, dispatchFormula, memoryFigures } from '../../compiler/bundle/report.ts';
+import { dispatchCount, dispatchFormula, memoryFigures, programArenaBytes } from '../../compiler/bundle/report.ts';
 import { validateBundle } from '../../runtime/index.ts';
 import { bundleJson } from '../../src/cli/compile.ts';
 import { checked } from './fixtures/suite.ts';
@@ -152,6 +152,21 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     expect(seqInfer).toMatch(/ybase \+ j\] = h/);
     const [gru] = kernels(M1.replace('lstm(', 'gru('));
     expect(gru).toMatch(/let hpj/);
+  });
+  it("a forward-only copy's program lays out no arena for what its kernel leaves out", () => {
+    const saves = /^enc\.(hprev_l0|gates_l0|cells_l0|y)(\.\d+)?$/;
+    const tensors = (src: string, p: 'infer' | 'train_step' | 'stream_step') =>
+      compileModel(checked(src, 'm.rnn')).programs[p]!.tensors!.filter((t) => saves.test(t)).map((t) => t.replace(/\.\d+$/, ''));
+    expect(tensors(M1, 'train_step').sort()).toEqual(['enc.cells_l0', 'enc.gates_l0', 'enc.hprev_l0', 'enc.y']);
+    expect(tensors(M1, 'infer')).toEqual([]);
+    expect(tensors(M1, 'stream_step')).toEqual([]);
+    expect(tensors(M1.replace('head(last(enc(x)))', 'head(mean_time(enc(x)))'), 'infer')).toEqual(['enc.y']);   // every step read
+    // What `rnnc compile` reports per program: M1's infer lays out x, the last step, the head and the state only.
+    const b = compileModel(checked(M1, 'm1.rnn')), dims = { batch: 32, time: 64 };
+    const x = 32 * 64 * 32 * 4;
+    expect(programArenaBytes(b, b.programs.infer, dims)).toBeGreaterThan(x);
+    expect(programArenaBytes(b, b.programs.infer, dims)).toBeLessThan(1.5 * x);
+    expect(programArenaBytes(b, b.programs.train_step!, dims)).toBeGreaterThan(20 * x);
   });
   it('stream_step fuses its last-step selection into the recurrence, as infer does', () => {
     const b = compileModel(checked(M1, 'm1.rnn'));
