@@ -4,7 +4,8 @@ import type { SizeExpr } from '../../runtime/bundle.ts';
 import { numel } from '../ir/builder.ts';
 import type { ConvGeom } from '../ir/conv-ops.ts';
 import type { Act } from '../ir/graph.ts';
-import { type LowerCtx, UnsupportedError } from './context.ts';
+import type { LowerCtx } from './context.ts';
+import { addActivation } from './elementwise.ts';
 
 // Activations whose derivative follows from the output alone go into the convolution's epilogue.
 const FUSED = new Set<string>(['relu', 'tanh', 'sigmoid']);
@@ -19,7 +20,6 @@ function frameGeom(one: boolean, x: readonly SizeExpr[], y: readonly SizeExpr[])
 
 export function lowerConv(ctx: LowerCtx, n: ConvNode): void {
   const act = n.activation;
-  if (act && !FUSED.has(act) && act !== 'gelu') throw new UnsupportedError(n, `${n.op} activation '${act}'`);
   const name = n.layer ?? `${n.op}${n.id}`;
   const one = n.op === 'conv1d';
   const f = frameGeom(one, ctx.shape(n.x), ctx.shape(n.y));
@@ -35,9 +35,7 @@ export function lowerConv(ctx: LowerCtx, n: ConvNode): void {
   ctx.b.add({ kind: 'conv', stage: 'forward', ...geom, x: ctx.tensorOf(n.x), wt: ctx.param(`${name}.weight`).tensor,
               bias: n.bias ? ctx.param(`${name}.bias`).tensor : undefined, y: z, act: (fused ? act : 'none') as Act, accumulate: false },
             `${name} ${n.op}`);
-  if (z !== y) {
-    ctx.b.add({ kind: 'pointwise', fn: 'act', act: act as Act, x: z, y, size: numel(ctx.shape(n.y)), accumulate: false }, `${name} ${act}`);
-  }
+  if (act !== undefined && z !== y) addActivation(ctx, n, act, z, y, ctx.shape(n.y), `${name} ${act}`);
 }
 
 export function lowerPool(ctx: LowerCtx, n: PoolNode): void {

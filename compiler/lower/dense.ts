@@ -2,7 +2,8 @@
 import type { DenseNode, EmbeddingNode } from '../check/model.ts';
 import { mul, numel } from '../ir/builder.ts';
 import type { Act } from '../ir/graph.ts';
-import { type LowerCtx, UnsupportedError } from './context.ts';
+import type { LowerCtx } from './context.ts';
+import { addActivation } from './elementwise.ts';
 
 // Activations whose derivative follows from the output alone are fused into the matmul epilogue.
 const MATMUL_ACTS = new Set<string>(['relu', 'tanh', 'sigmoid']);
@@ -13,7 +14,6 @@ export function lowerDense(ctx: LowerCtx, n: DenseNode): void {
   const inWidth = shape[shape.length - 1]!;
   const name = n.layer ?? `dense${n.id}`;
   const act = n.activation;
-  if (act && !MATMUL_ACTS.has(act) && act !== 'gelu') throw new UnsupportedError(n, `dense activation '${act}'`);
   const fused = act !== undefined && MATMUL_ACTS.has(act);
   const y = ctx.define(n.y, `${name}.y`);
   const z = act === undefined || fused ? y : ctx.b.tensor(`${name}.z`, ctx.shape(n.y));
@@ -22,10 +22,7 @@ export function lowerDense(ctx: LowerCtx, n: DenseNode): void {
     bias: n.bias ? ctx.param(`${name}.bias`).tensor : undefined, y: z,
     m: rows, n: n.units, k: inWidth, transA: false, transB: true, act: (fused ? act : 'none') as Act, accumulate: false,
   }, `${name} dense`);
-  if (z !== y) {
-    ctx.b.add({ kind: 'pointwise', fn: 'act', act: act as Act, x: z, y, size: numel(ctx.shape(n.y)), accumulate: false },
-              `${name} ${act}`);
-  }
+  if (act !== undefined && z !== y) addActivation(ctx, n, act, z, y, ctx.shape(n.y), `${name} ${act}`);
 }
 
 export function lowerEmbedding(ctx: LowerCtx, n: EmbeddingNode): void {

@@ -35,6 +35,13 @@ export const convLayer = (op: 'conv1d' | 'conv2d'): LayerDef => ({
         '`padding=same` needs an odd `kernel` and `stride=1`', 'use `padding=valid` for other kernels and strides'));
       return null;
     }
+    if (op === 'conv2d' && (o.activation === 'softmax' || o.activation === 'log_softmax')) {
+      // Activations act over the last axis, which is the width of a channels-first conv2d output.
+      ctx.report(E.invalidOptionCombination(read.given.get('activation')?.span ?? call.span,
+        `\`activation=${o.activation}\` on conv2d would normalise over the width (its output is [..., filters, height, width])`,
+        'to normalise over the filters, flatten the frame into a dense layer, or use conv1d (channels last)'));
+      return null;
+    }
     const spatial = op === 'conv1d' ? 1 : 2;
     return layerCallable({
       signature: { params: [tensor('x')], usage: `${name}(x)` },
