@@ -46,6 +46,14 @@ describe('recurrent layers', () => {
     expect(m.params.filter((p) => p.name.includes('bias')).map((p) => p.init)).toEqual([{ kind: 'constant', value: 0.5 }, { kind: 'constant', value: 0.5 }]);
   });
 
+  it("attn_decoder's bias_init reaches every bias: the cell's, the attention's and the output's", () => {
+    const m = checkValid(model('input m: f32[batch, src, 6]', 'input t: i32[batch, tgt]',
+      'layer d = attn_decoder(hidden=4, vocab=7, embed_dim=3, sos=1, eos=2, max_len=5, units=4, bias_init=ones)',
+      'logits, toks = d(m, targets=t)', 'output toks'));
+    expect(m.params.filter((p) => p.name.includes('bias')).map((p) => [p.name, p.init.kind])).toEqual([
+      ['d.cell.bias_ih', 'ones'], ['d.cell.bias_hh', 'ones'], ['d.attention.bias', 'ones'], ['d.out.bias', 'ones']]);
+  });
+
   it('give the last step with return_sequences=false', () => {
     const m = checkValid(model(seq, 'layer r = rnn(hidden=7, return_sequences=false, bidirectional=true)', 'y = r(x)', 'output y'));
     expect(shapeOf(m, 'y')).toBe('f32[batch, 14]');

@@ -86,9 +86,11 @@ export const attnDecoderLayer: LayerDef = {
           ctx.addParam(n, 'cell.weight_hh', [G * H, H], o.recurrent_init, at);
           ctx.addParam(n, 'cell.bias_ih', [G * H], biasIh, at);
           ctx.addParam(n, 'cell.bias_hh', [G * H], biasHh, at);
-          if (o.score === 'additive') addAttentionParams(ctx, n, 'attention.', o.units!, H, Em, o.init, { kind: 'zeros' }, at);
+          // bias_init reaches every bias vector (the attention's and the output's too), as in the attention layer.
+          const bias: Init = o.bias_init ?? { kind: 'zeros' };
+          if (o.score === 'additive') addAttentionParams(ctx, n, 'attention.', o.units!, H, Em, o.init, bias, at);
           ctx.addParam(n, 'out.weight', [V, H + Em], o.init, at);
-          ctx.addParam(n, 'out.bias', [V], { kind: 'zeros' }, at);
+          ctx.addParam(n, 'out.bias', [V], bias, at);
         }
         const span = args.call.span;
         const logits = targets === undefined ? undefined : ctx.addValue({ dtype: 'f32', shape: [B, targets.type.shape[1]!, V] }, span);
