@@ -64,9 +64,11 @@ export interface BundleOutput { readonly name: string; readonly tensor: string }
 /**
  * One field of the per-run uniform struct `Run` (group 1, binding 0), all 32-bit, in this order.
  * dim: a dimension's value (u32); offset: element offset of a tensor in its arena (u32);
- * step: train steps completed before this run (u32; Adam's bias-correction t is step + 1);
- * lr: learning rate of this step (f32); seed: dropout seed of this step (u32);
- * training: 1 in train_step, 0 otherwise (u32); clip: the global-norm clip, 0 when none (f32);
+ * step: the optimizer step this run is, counted from 1 (u32): train_step passes the steps completed
+ * before it + 1 (Adam's bias-correction t; dropout masks are indexed by step − 1), gradients the next
+ * step's unless asked for another; lr: learning rate of this step (f32); seed: the model's seed,
+ * the same every run (u32; dropout masks vary with step); training: 1 when dropout is on (train_step,
+ * and gradients when asked), 0 otherwise (u32); clip: the global-norm clip, 0 when none (f32);
  * stream_t: stream steps since the last reset (u32; 0 outside stream_step). See spec/bundle.md.
  */
 export type UniformField =

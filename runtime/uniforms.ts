@@ -32,6 +32,3 @@ export function packRunUniform(fields: readonly UniformField[], layout: ArenaLay
   });
   return words;
 }
-
-/** The dropout seed of a step: fresh masks every step, reproducible from the model's seed. */
-export const stepSeed = (seed: number, step: number): number => (seed + Math.imul(0x9e3779b9, step)) >>> 0;
