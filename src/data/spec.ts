@@ -1,6 +1,7 @@
 // The data mapping (spec/data.md): where examples come from and how each model input is made from them.
 // A spec is JSON, usually a `*.data.json` file beside the data; parseDataSpec checks it and says which
 // field is wrong.
+import { closest } from '../../compiler/diagnostics/suggest.ts';
 
 export type Source =
   | { readonly file: string }                      // .csv or .jsonl, relative to the spec file
@@ -44,14 +45,30 @@ export interface DataSpec {
 }
 
 type Json = Record<string, unknown>;
+type Fail = (path: string, msg: string) => never;
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strs = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const posInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 
+/** Rejects a key this object does not know: a misspelt `"normalise"` would otherwise be ignored without a word. */
+function onlyKeys(o: Json, path: string, known: readonly string[], fail: Fail): void {
+  for (const key of Object.keys(o)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    fail(path ? `${path}.${key}` : key, `unknown key${near ? ` (did you mean '${near}'?)` : ''}; expected ${known.map((k) => `'${k}'`).join(', ')}`);
+  }
+}
+
+/** An optional boolean: undefined keeps the default. */
+function optBool(v: unknown, path: string, fail: Fail): boolean | undefined {
+  return v === undefined || typeof v === 'boolean' ? v : fail(path, 'expected true or false');
+}
+
 export function parseDataSpec(json: unknown, where = 'data spec'): DataSpec {
-  const fail = (path: string, msg: string): never => { throw new Error(`${where}: ${path}: ${msg}`); };
+  const fail: Fail = (path, msg) => { throw new Error(`${where}: ${path}: ${msg}`); };
   if (!isObj(json)) return fail('(top)', 'expected an object');
+  onlyKeys(json, '', ['source', 'format', 'group', 'windows', 'inputs', 'sample', 'split', 'metric'], fail);
   const inputs: Record<string, InputMap> = {};
   if (!isObj(json.inputs) || Object.keys(json.inputs).length === 0) fail('inputs', 'expected an object mapping model inputs to columns');
   for (const [name, m] of Object.entries(json.inputs as Json)) inputs[name] = parseInput(m, `inputs.${name}`, fail);
@@ -60,6 +77,9 @@ export function parseDataSpec(json: unknown, where = 'data spec'): DataSpec {
   }
   const split = json.split ?? {};
   if (!isObj(split)) return fail('split', 'expected an object');
+  onlyKeys(split, 'split', ['heldOut', 'seed', 'shuffle'], fail);
+  if (split.seed !== undefined && !Number.isSafeInteger(split.seed)) fail('split.seed', 'expected an integer');
+  const shuffle = optBool(split.shuffle, 'split.shuffle', fail);
   const heldOut = split.heldOut ?? 0.2;
   if (typeof heldOut !== 'number' || !(heldOut >= 0 && heldOut < 1)) fail('split.heldOut', 'expected a fraction in [0, 1)');
   const format = json.format;
@@ -69,6 +89,7 @@ export function parseDataSpec(json: unknown, where = 'data spec'): DataSpec {
   if (json.windows !== undefined) {
     const w = json.windows;
     if (!isObj(w) || !posInt(w.length) || (w.stride !== undefined && !posInt(w.stride))) fail('windows', 'expected { length, stride? } (positive integers)');
+    onlyKeys(w as Json, 'windows', ['length', 'stride'], fail);
     windows = { length: (w as Json).length as number, stride: ((w as Json).stride as number | undefined) ?? 1 };
   }
   return {
@@ -78,47 +99,55 @@ export function parseDataSpec(json: unknown, where = 'data spec'): DataSpec {
     ...(windows ? { windows } : {}),
     inputs,
     ...(json.sample !== undefined ? { sample: posInt(json.sample) ? json.sample : fail('sample', 'expected a positive integer') } : {}),
-    split: { heldOut: heldOut as number, seed: Number(split.seed ?? 1), shuffle: split.shuffle !== false && !windows },
+    split: { heldOut: heldOut as number, seed: (split.seed as number | undefined) ?? 1, shuffle: shuffle !== false && !windows },
     ...(json.metric !== undefined ? { metric: parseMetric(json.metric, inputs, fail) } : {}),
   };
 }
 
-function parseSource(s: unknown, fail: (p: string, m: string) => never): Source {
+function parseSource(s: unknown, fail: Fail): Source {
   if (!isObj(s)) return fail('source', 'expected { file } | { package } | { dataset } | { generator, count }');
-  if (typeof s.file === 'string') return { file: s.file };
-  if (typeof s.package === 'string') return { package: s.package };
+  if (typeof s.file === 'string') { onlyKeys(s, 'source', ['file'], fail); return { file: s.file }; }
+  if (typeof s.package === 'string') { onlyKeys(s, 'source', ['package'], fail); return { package: s.package }; }
   if (typeof s.dataset === 'string') {
+    onlyKeys(s, 'source', ['dataset', 'limit'], fail);
     if (s.limit !== undefined && !posInt(s.limit)) fail('source.limit', 'expected a positive integer');
     return { dataset: s.dataset, ...(s.limit !== undefined ? { limit: s.limit as number } : {}) };
   }
   if (typeof s.generator === 'string') {
+    onlyKeys(s, 'source', ['generator', 'count', 'seed'], fail);
     if (!posInt(s.count)) fail('source.count', 'expected a positive integer (examples to generate)');
-    return { generator: s.generator, count: s.count as number, seed: Number(s.seed ?? 1) };
+    if (s.seed !== undefined && !Number.isSafeInteger(s.seed)) fail('source.seed', 'expected an integer');
+    return { generator: s.generator, count: s.count as number, seed: (s.seed as number | undefined) ?? 1 };
   }
   return fail('source', 'expected one of file, package, dataset, generator');
 }
 
-function parseInput(m: unknown, path: string, fail: (p: string, m: string) => never): InputMap {
+function parseInput(m: unknown, path: string, fail: Fail): InputMap {
   if (!isObj(m)) return fail(path, 'expected an object');
-  if (typeof m.lengthsOf === 'string') return { kind: 'lengths', of: m.lengthsOf };
+  if (typeof m.lengthsOf === 'string') { onlyKeys(m, path, ['lengthsOf'], fail); return { kind: 'lengths', of: m.lengthsOf }; }
   if (typeof m.label === 'string') {
+    onlyKeys(m, path, ['label', 'classes'], fail);
     if (m.classes !== undefined && !strs(m.classes)) fail(`${path}.classes`, 'expected an array of strings');
     return { kind: 'label', column: m.label, ...(m.classes ? { classes: m.classes as string[] } : {}) };
   }
   if (typeof m.text === 'string') {
+    onlyKeys(m, path, ['text', 'tokenize', 'lowercase', 'maxLength', 'specials', 'eos', 'vocabSize'], fail);
+    const lowercase = optBool(m.lowercase, `${path}.lowercase`, fail), eos = optBool(m.eos, `${path}.eos`, fail);
     const tokenize = m.tokenize ?? 'words';
     if (tokenize !== 'chars' && tokenize !== 'words') fail(`${path}.tokenize`, "expected 'chars' or 'words'");
     if (m.maxLength !== undefined && !posInt(m.maxLength)) fail(`${path}.maxLength`, 'expected a positive integer');
     if (m.vocabSize !== undefined && !posInt(m.vocabSize)) fail(`${path}.vocabSize`, 'expected a positive integer');
     if (m.specials !== undefined && (!strs(m.specials) || m.specials.length === 0)) fail(`${path}.specials`, 'expected a non-empty array of strings (the first is padding)');
     return {
-      kind: 'text', column: m.text, tokenize: tokenize as 'chars' | 'words', lowercase: m.lowercase !== false, eos: m.eos === true,
+      kind: 'text', column: m.text, tokenize: tokenize as 'chars' | 'words', lowercase: lowercase !== false, eos: eos === true,
       ...(m.maxLength !== undefined ? { maxLength: m.maxLength as number } : {}),
       ...(m.vocabSize !== undefined ? { vocabSize: m.vocabSize as number } : {}),
       ...(m.specials !== undefined ? { specials: m.specials as string[] } : {}),
     };
   }
   if (m.columns !== undefined || typeof m.field === 'string') {
+    onlyKeys(m, path, ['columns', 'field', 'steps', 'normalize', 'relativeTo'], fail);
+    if (m.normalize !== undefined && typeof m.normalize !== 'boolean' && m.normalize !== 'zscore') fail(`${path}.normalize`, "expected 'zscore' (or true, the same), or false");
     if (m.columns !== undefined && (!strs(m.columns) || m.columns.length === 0)) fail(`${path}.columns`, 'expected a non-empty array of column names');
     const steps = m.steps;
     if (steps !== undefined && !(Array.isArray(steps) && steps.length === 2 && steps.every((x) => Number.isSafeInteger(x) && x >= 0) && steps[0] < steps[1])) {
@@ -137,11 +166,13 @@ function parseInput(m: unknown, path: string, fail: (p: string, m: string) => ne
   return fail(path, 'expected one of columns, field, label, text, lengthsOf');
 }
 
-function parseMetric(m: unknown, inputs: Record<string, InputMap>, fail: (p: string, m: string) => never): MetricSpec {
+function parseMetric(m: unknown, inputs: Record<string, InputMap>, fail: Fail): MetricSpec {
   if (!isObj(m) || (m.kind !== 'accuracy' && m.kind !== 'mae') || typeof m.output !== 'string' || typeof m.target !== 'string') {
     return fail('metric', "expected { kind: 'accuracy' | 'mae', output, target }");
   }
+  onlyKeys(m, 'metric', ['kind', 'output', 'target', 'threshold', 'lengths'], fail);
   if (!(m.target in inputs)) fail('metric.target', `no input '${m.target}' in this mapping`);
+  if (m.threshold !== undefined && typeof m.threshold !== 'number') fail('metric.threshold', 'expected a number');
   if (m.lengths !== undefined && (typeof m.lengths !== 'string' || !(m.lengths in inputs))) fail('metric.lengths', 'expected an input of this mapping');
   return {
     kind: m.kind, output: m.output, target: m.target,

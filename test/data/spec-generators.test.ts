@@ -18,6 +18,18 @@ describe('data specs', () => {
     expect(() => parseDataSpec({ source: { file: 'a.csv' }, inputs: { a: { colums: ['x'] } } })).toThrow('inputs.a: expected one of');
     expect(() => parseDataSpec({ source: { file: 'a.csv' }, inputs: { a: { field: 'a' } }, split: { heldOut: 1 } })).toThrow('split.heldOut');
   });
+  it('rejects keys it does not know, with the nearest known one, and values of the wrong type', () => {
+    const base = { source: { file: 'a.csv' }, inputs: { a: { field: 'a' } } };
+    expect(() => parseDataSpec({ ...base, inputs: { a: { field: 'a', normalise: 'zscore' } } }))
+      .toThrow("inputs.a.normalise: unknown key (did you mean 'normalize'?)");
+    expect(() => parseDataSpec({ ...base, split: { heldout: 0.1 } })).toThrow("split.heldout: unknown key (did you mean 'heldOut'?)");
+    expect(() => parseDataSpec({ source: { file: 'a.csv', format: 'csv' }, inputs: base.inputs })).toThrow('source.format: unknown key');
+    expect(() => parseDataSpec({ ...base, metrics: {} })).toThrow("metrics: unknown key (did you mean 'metric'?)");
+    expect(() => parseDataSpec({ ...base, inputs: { a: { field: 'a', normalize: 'minmax' } } })).toThrow("inputs.a.normalize: expected 'zscore'");
+    expect(() => parseDataSpec({ ...base, split: { seed: 'x' } })).toThrow('split.seed: expected an integer');
+    expect(() => parseDataSpec({ ...base, inputs: { t: { text: 't', lowercase: 'no' } } })).toThrow('inputs.t.lowercase: expected true or false');
+    expect(parseDataSpec({ ...base, format: 'csv', split: { heldOut: 0.1, seed: 3, shuffle: false } }).split).toEqual({ heldOut: 0.1, seed: 3, shuffle: false });
+  });
 });
 
 describe('generators', () => {
