@@ -6,7 +6,7 @@ import { layoutArena, type ArenaLayout } from './arena.ts';
 import { InputError } from './errors.ts';
 import { scoped } from './gpu-errors.ts';
 import type { Dims, PreparedInput } from './inputs.ts';
-import type { Limits } from './limits.ts';
+import { type Limits, MAX_RUN_DISPATCHES } from './limits.ts';
 import type { Compiled } from './pipelines.ts';
 import type { Resources } from './resources.ts';
 import { formatDims, sizeAt } from './size-expr.ts';
@@ -70,6 +70,9 @@ export class Executor {
       const d = list[i]!;
       const body = d.loop ? (d.loop.body ?? 1) : 1;
       const count = d.loop ? sizeAt(d.loop.count, dims, `${program}.dispatches[${i}].loop.count`) : 1;
+      if (steps.length + count * body > MAX_RUN_DISPATCHES) {
+        throw new InputError(`${program} at ${formatDims(dims)}: more than ${MAX_RUN_DISPATCHES} dispatches per run (dispatches[${i}] loops ${count} times)`);
+      }
       maxLoop = Math.max(maxLoop, count);
       for (let s = 0; s < count; s++) {
         const t = d.loop?.reverse ? count - 1 - s : s;

@@ -40,3 +40,8 @@ export function readLimits(from?: Partial<Limits> | GPUSupportedLimits): Limits 
   }
   return out as unknown as Limits;
 }
+
+/** Dispatches one program run may record, loops unrolled: each is encoded on the host (and a loop's
+ *  steps get a Step-table entry), so a hostile loop count must fail before it costs memory or time.
+ *  A per_step recurrence over 65 536 steps with a 4-dispatch body stays below it. */
+export const MAX_RUN_DISPATCHES = 1 << 18;

@@ -2,6 +2,7 @@
 // programs that dispatch them.
 import type { BundleFeature, ProgramName, ResourceName } from './bundle.ts';
 import { arr, at, bool, describe, fail, ident, int, key, obj, oneOf, str, type Obj } from './json-check.ts';
+import { MAX_RUN_DISPATCHES } from './limits.ts';
 import { checkSizeExpr, MAX_SIZE } from './size-expr.ts';
 import { PROGRAM_NAMES, tensorRef, type Ctx } from './validate-context.ts';
 
@@ -88,6 +89,8 @@ export function checkPrograms(programs: Obj, kernels: number, ctx: Ctx): Map<Pro
       if (i < loopEnd) fail(`${dp}.loop`, `nested inside the loop of dispatches[${loopStart}] (loops do not nest)`);
       const l = obj(loop, `${dp}.loop`, ['count'], ['body', 'reverse']);
       checkSizeExpr(at(l, 'count'), `${dp}.loop.count`, ctx.dims);
+      const count = at(l, 'count');
+      if (typeof count === 'number' && count > MAX_RUN_DISPATCHES) fail(`${dp}.loop.count`, `at most ${MAX_RUN_DISPATCHES} (dispatches one run may record), got ${count}`);
       const body = at(l, 'body') === undefined ? 1 : int(at(l, 'body'), `${dp}.loop.body`, 1, list.length - i);
       if (at(l, 'reverse') !== undefined) bool(at(l, 'reverse'), `${dp}.loop.reverse`);
       loopStart = i;

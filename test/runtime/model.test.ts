@@ -128,6 +128,16 @@ describe('run', () => {
     expect(device.calls.length).toBe(before);
   });
 
+  it('refuses a run whose loops would record more dispatches than the runtime encodes, before any GPU call', async () => {
+    const { model, device } = await tiny();
+    const before = device.calls.length;
+    const time = 100_000;   // three loops over time: 300 000 dispatches
+    const e = await model.run({ x: [1, 2, 3, 4], s: { data: new Float32Array(time), shape: [1, time] }, ids: [1] }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InputError);
+    expect((e as Error).message).toContain('more than 262144 dispatches per run');
+    expect(device.calls.length).toBe(before);
+  });
+
   it('infers dims from flat arrays once another input fixes the rest, and takes dims options', async () => {
     const { model } = await tiny();
     const out = await model.run({ x: new Float32Array(8), s: new Float32Array(6), ids: [1, 2] });

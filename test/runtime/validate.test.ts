@@ -72,6 +72,9 @@ describe('validateBundle', () => {
       'bundle.programs.infer.dispatches[4].loop: nested inside the loop of dispatches[3] (loops do not nest)'],
     ['loop body', (b) => { b.programs.infer.dispatches[5].loop = { count: 1, body: 2 }; },
       'bundle.programs.infer.dispatches[5].loop.body: expected an integer in [1, 1], got 2'],
+    // Found by an adversarial audit: a count of 4e9 passed and the run unrolled it on the host until memory ran out.
+    ['loop count', (b) => { b.programs.infer.dispatches[3].loop.count = 4000000000; },
+      'bundle.programs.infer.dispatches[3].loop.count: at most 262144 (dispatches one run may record), got 4000000000'],
     ['program dims', (b) => { b.programs.stream_step.dims = { steps: 1 }; }, "bundle.programs.stream_step.dims.steps: unknown dimension 'steps'"],
     // Found by validate-fuzz.test.ts: a null here reached Object.keys and threw a TypeError.
     ['null program dims', (b) => { b.programs.stream_step.dims = null; }, 'bundle.programs.stream_step.dims: expected an object, got null'],
