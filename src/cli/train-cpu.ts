@@ -19,7 +19,7 @@ import type { CliIo } from './command.ts';
 const asTensors = (b: Batch): Map<string, Tensor> =>
   new Map(Object.entries(b).map(([k, v]) => [k, { dtype: v.data instanceof Int32Array ? 'i32' : 'f32', shape: v.shape, data: v.data } as Tensor]));
 
-export function trainOnCpu(model: CheckedModel, data: PreparedData, o: { epochs: number; out: string; metric?: MetricSpec; io: CliIo }): number {
+export function trainOnCpu(model: CheckedModel, data: PreparedData, o: { epochs: number; out: string; metric?: MetricSpec; io: CliIo; writeModel: () => void }): number {
   const t0 = performance.now();
   const bundle = compileModel(model);
   const training = model.training!;
@@ -42,6 +42,7 @@ export function trainOnCpu(model: CheckedModel, data: PreparedData, o: { epochs:
       addMetric(acc, o.metric, { data: values, shape: out.shape }, b, data.state.stats[o.metric.target]);
     }
   }
+  o.writeModel();
   writeFileSync(join(o.out, 'weights.safetensors'), writeSafetensors([...r.params].map(([k, t]) => [k, toF32(t)])));
   const n = data.heldOut.length;
   o.io.out(`cpu: ${batches.length} steps, last train loss ${r.losses.at(-1)?.toFixed(4)}, held-out loss ${(lossSum / n).toFixed(4)} `

@@ -59,6 +59,7 @@ async function train(args: string[], io: CliIo): Promise<number> {
   if (!data) throw new CliError('train needs --data DATA (a *.data.json spec, or CSV / JSON Lines with --map)');
   const backend = str('backend') ?? 'webgpu';
   if (backend !== 'webgpu' && backend !== 'cpu') throw new CliError(`--backend must be webgpu or cpu, got '${backend}'`);
+  if (backend === 'cpu' && flags.has('resume')) throw new CliError('--resume continues a WebGPU run: the cpu backend keeps no checkpoint');
 
   const { model: checked, text, path } = checkModel(positionals[0]!, str('model'), io);
   if (!checked.training) throw new CliError(`model ${checked.name} has no train block: nothing to train with`);
@@ -72,6 +73,7 @@ async function train(args: string[], io: CliIo): Promise<number> {
   }
   const training = bundle.training!;
   const epochs = int('epochs') ?? training.epochs;
+  if (epochs < 1) throw new CliError('--epochs must be at least 1');
   const out = str('out') ?? join('out', checked.name);
   const patience = int('patience');
 
@@ -87,9 +89,16 @@ async function train(args: string[], io: CliIo): Promise<number> {
   io.out(`${checked.name}: ${prepared.train.length} training, ${prepared.heldOut.length} held-out examples `
     + `(${formatDuration((performance.now() - t0) / 1000)} to prepare); batch ${training.batchSize}, ${epochs} epochs`);
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, `${checked.name}.bundle.json`), bundleJson(bundle));
-  writeFileSync(join(out, 'data.json'), `${JSON.stringify({ spec: specFile.json, state: prepared.state }, null, 1)}\n`);
-  if (backend === 'cpu') return trainOnCpu(checked, prepared, { epochs, out, metric: spec.metric, io });
+  // The bundle and data.json go out with the first weights, not before training: a run that fails
+  // early leaves a folder that held another model as it was (its bundle, weights and classes agree).
+  let modelWritten = false;
+  const writeModel = () => {
+    if (modelWritten) return;
+    writeFileSync(join(out, `${checked.name}.bundle.json`), bundleJson(bundle));
+    writeFileSync(join(out, 'data.json'), `${JSON.stringify({ spec: specFile.json, state: prepared.state }, null, 1)}\n`);
+    modelWritten = true;
+  };
+  if (backend === 'cpu') return trainOnCpu(checked, prepared, { epochs, out, metric: spec.metric, io, writeModel });
 
   const ckptPath = join(out, 'checkpoint.safetensors'), metricsPath = join(out, 'metrics.json');
   const resume = flags.has('resume');
@@ -119,7 +128,9 @@ async function train(args: string[], io: CliIo): Promise<number> {
         if (tty) process.stdout.write('\r\x1b[K');
         io.out(epochLine(r, epochs, spec.metric));
         if (r.best) {
-          writeFileSync(join(out, 'weights.safetensors'), await model.saveWeights());
+          const weights = await model.saveWeights();
+          writeModel();
+          writeFileSync(join(out, 'weights.safetensors'), weights);
           metrics.bestEpoch = r.epoch;
           metrics.bestLoss = r.heldOut?.loss ?? r.trainLoss;
         }

@@ -23,7 +23,7 @@ export function fitDataState(spec: DataSpec, bundle: Bundle, train: readonly Exa
   for (const [name, m] of Object.entries(spec.inputs)) {
     if (m.kind === 'label' && m.classes) classes[name] = [...m.classes];
     else if (m.kind === 'label') {
-      const seen = new Set(train.map((ex) => String(first(ex)[m.column] ?? '')));
+      const seen = new Set(train.map((ex) => labelText(ex, m.column, name)));
       if (![...seen].every((s) => /^\d+$/.test(s))) classes[name] = [...seen].sort();
     } else if (m.kind === 'text') {
       const bound = indexBound(bundle, name);
@@ -60,10 +60,14 @@ function encodeOne(name: string, m: InputMap, spec: DataSpec, state: DataState, 
       return { data: z ? applyZScore(z, r.data) : r.data, shape: r.shape };
     }
     case 'label': {
-      const v = String(first(ex)[m.column] ?? '');
+      const v = labelText(ex, m.column, name);
       const list = state.classes[name];
       const id = list ? list.indexOf(v) : /^\d+$/.test(v) ? Number(v) : -1;
-      if (id < 0) throw new Error(`input '${name}': '${v}' in column '${m.column}' is not a known class${list ? ` (${list.join(', ')})` : ''}`);
+      if (id < 0) throw new Error(`input '${name}': '${v}' in column '${m.column}' is not a known class${list ? ` (${list.join(', ')})` : ' (an integer id)'}`);
+      const bound = indexBound(bundle, name) ?? 2 ** 31;
+      if (id >= bound) {
+        throw new Error(`input '${name}': ${list ? `class '${v}' is id ${id}` : `id ${v}`} (column '${m.column}'), but the model takes ids below ${bound}${list ? ` (the data has ${list.length} classes)` : ''}`);
+      }
       return { data: Int32Array.of(id), shape: [] };
     }
     case 'text': {
@@ -78,6 +82,13 @@ function encodeOne(name: string, m: InputMap, spec: DataSpec, state: DataState, 
       return { data: Int32Array.of(of.shape[0] ?? 1), shape: [] };
     }
   }
+}
+
+/** A label cell as text: a number or a string (an array or object is not a class). */
+function labelText(ex: Example, column: string, input: string): string {
+  const v = first(ex)[column];
+  if (typeof v === 'object' && v !== null) throw new Error(`input '${input}': column '${column}' holds ${JSON.stringify(v).slice(0, 40)}, not a class`);
+  return String(v ?? '');
 }
 
 const first = (ex: Example) => {
@@ -103,6 +114,7 @@ function rawFloats(name: string, m: Extract<InputMap, { kind: 'float' }>, ex: Ex
     const v = first(ex)[m.field];
     const shape: number[] = [];
     for (let level: unknown = v; Array.isArray(level); level = level[0]) shape.push(level.length);
+    if (!rectangular(v, shape, 0)) throw new Error(`input '${name}': field '${m.field}' is a ragged nested array (its first element makes it [${shape.join(', ')}])`);
     const flat = (Array.isArray(v) ? v.flat(Infinity) : [v]) as unknown[];
     const data = Float32Array.from(flat, (x) => num(x, name, m.field!));
     return { data, shape, channels: shape.at(-1) ?? 1 };
@@ -116,6 +128,12 @@ function rawFloats(name: string, m: Extract<InputMap, { kind: 'float' }>, ex: Ex
   rows.forEach((r, i) => cols.forEach((c, j) => { data[i * cols.length + j] = num(r[c], name, c) - (ref ? num(ref[c], name, c) : 0); }));
   const shape = rank >= 2 ? [rows.length, cols.length] : rank === 1 ? [data.length] : [];
   return { data, shape, channels: cols.length };
+}
+
+/** Whether every array at each level has the length of the first one there (`shape`), down to numbers. */
+function rectangular(v: unknown, shape: readonly number[], level: number): boolean {
+  if (level === shape.length) return !Array.isArray(v);
+  return Array.isArray(v) && v.length === shape[level] && v.every((x) => rectangular(x, shape, level + 1));
 }
 
 function num(x: unknown, input: string, column: string): number {

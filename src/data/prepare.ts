@@ -21,6 +21,14 @@ export function prepareData(spec: DataSpec, bundle: Bundle, records: readonly Da
     throw new Error(`the data mapping gives no value for model input${unmapped.length > 1 ? 's' : ''} ${unmapped.map((n) => `'${n}'`).join(', ')} `
       + `(the mapping has ${Object.keys(spec.inputs).join(', ')})`);
   }
+  const unknown = Object.keys(spec.inputs).filter((n) => !bundle.inputs.some((i) => i.name === n));
+  if (unknown.length > 0) {
+    throw new Error(`the data mapping names ${unknown.map((n) => `'${n}'`).join(', ')}, not ${unknown.length > 1 ? 'inputs' : 'an input'} of model ${bundle.model} `
+      + `(its inputs: ${bundle.inputs.map((i) => i.name).join(', ')})`);
+  }
+  if (spec.metric && !bundle.outputs.some((o) => o.name === spec.metric!.output)) {
+    throw new Error(`metric.output: model ${bundle.model} has no output '${spec.metric.output}' (its outputs: ${bundle.outputs.map((o) => o.name).join(', ') || 'none'})`);
+  }
   const split = splitExamples(records, spec);
   if (split.train.length === 0) throw new Error(`no training examples (${records.length} records)`);
   const state = fitDataState(spec, bundle, split.train);

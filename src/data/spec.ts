@@ -44,6 +44,9 @@ export interface DataSpec {
   readonly metric?: MetricSpec;
 }
 
+/** Generated examples live in memory, each a few KB: a bound that fits, instead of running out of heap. */
+const MAX_GENERATED = 100_000;
+
 type Json = Record<string, unknown>;
 type Fail = (path: string, msg: string) => never;
 
@@ -73,7 +76,10 @@ export function parseDataSpec(json: unknown, where = 'data spec'): DataSpec {
   if (!isObj(json.inputs) || Object.keys(json.inputs).length === 0) fail('inputs', 'expected an object mapping model inputs to columns');
   for (const [name, m] of Object.entries(json.inputs as Json)) inputs[name] = parseInput(m, `inputs.${name}`, fail);
   for (const [name, m] of Object.entries(inputs)) {
-    if (m.kind === 'lengths' && !(m.of in inputs)) fail(`inputs.${name}.lengthsOf`, `no input '${m.of}' in this mapping`);
+    if (m.kind !== 'lengths') continue;
+    if (!(m.of in inputs)) fail(`inputs.${name}.lengthsOf`, `no input '${m.of}' in this mapping`);
+    const of = inputs[m.of]!.kind;
+    if (of === 'lengths' || of === 'label') fail(`inputs.${name}.lengthsOf`, `'${m.of}' is a ${of === 'label' ? 'label' : 'lengths'} input: name a sequence (columns, field or text)`);
   }
   const split = json.split ?? {};
   if (!isObj(split)) return fail('split', 'expected an object');
@@ -115,7 +121,7 @@ function parseSource(s: unknown, fail: Fail): Source {
   }
   if (typeof s.generator === 'string') {
     onlyKeys(s, 'source', ['generator', 'count', 'seed'], fail);
-    if (!posInt(s.count)) fail('source.count', 'expected a positive integer (examples to generate)');
+    if (!posInt(s.count) || s.count > MAX_GENERATED) fail('source.count', `expected a positive integer up to ${MAX_GENERATED} (examples to generate)`);
     if (s.seed !== undefined && !Number.isSafeInteger(s.seed)) fail('source.seed', 'expected an integer');
     return { generator: s.generator, count: s.count as number, seed: (s.seed as number | undefined) ?? 1 };
   }
@@ -128,6 +134,8 @@ function parseInput(m: unknown, path: string, fail: Fail): InputMap {
   if (typeof m.label === 'string') {
     onlyKeys(m, path, ['label', 'classes'], fail);
     if (m.classes !== undefined && !strs(m.classes)) fail(`${path}.classes`, 'expected an array of strings');
+    const twice = (m.classes as string[] | undefined)?.find((c, i, all) => all.indexOf(c) !== i);
+    if (twice !== undefined) fail(`${path}.classes`, `'${twice}' is listed twice`);
     return { kind: 'label', column: m.label, ...(m.classes ? { classes: m.classes as string[] } : {}) };
   }
   if (typeof m.text === 'string') {

@@ -70,4 +70,14 @@ describe('rnnc train', () => {
     const r2 = await run('train', model, '--data', join(dir, 'names.csv'), '--map', join(dir, 'num.json'), '--backend', 'cpu', '--out', join(dir, 'o'));
     expect(r2.err).toMatch(/column 'name' holds "\w+", not a number/);
   });
+
+  it('refuses --epochs 0 and --resume on the cpu backend before it writes anything', async () => {
+    const dir = fixture();
+    const args = ['train', join(dir, 'tiny.rnn'), '--data', join(dir, 'names.csv'), '--map', join(dir, 'map.json'), '--out', join(dir, 'o')];
+    const r = await run(...args, '--epochs', '0', '--backend', 'cpu');
+    expect([r.code, r.err]).toEqual([1, 'rnnc: error: --epochs must be at least 1']);
+    const r2 = await run(...args, '--resume', '--backend', 'cpu');
+    expect(r2.err).toContain('--resume continues a WebGPU run');
+    expect(existsSync(join(dir, 'o'))).toBe(false);
+  });
 });

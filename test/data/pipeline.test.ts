@@ -52,6 +52,28 @@ describe('data pipeline', () => {
     expect(() => prepareData(s, bundle, records)).toThrow("gives no value for model inputs 'len', 'label'");
   });
 
+  // Found by an adversarial audit: each of these used to pass without a word (or crash the stack).
+  it('rejects data that does not fit the model instead of reading it some other way', () => {
+    const sb = stubBundle([{ name: 'sig', shape: ['batch', 'time', 3], dtype: 'f32' }, { name: 'y', shape: ['batch'], dtype: 'i32', bound: 2, infer: false }]);
+    const mapping = (extra: Record<string, unknown> = {}, y: Record<string, unknown> = { label: 'y' }) =>
+      parseDataSpec({ source: { file: 'x.jsonl' }, inputs: { sig: { field: 'sig' }, y, ...extra }, split: { heldOut: 0 } });
+    const rec = (sig: unknown, y: unknown) => ({ sig, y });
+    const ok = [rec([[1, 2, 3], [4, 5, 6]], 0), rec([[1, 2, 3]], 1)];
+    expect(prepareData(mapping(), sb, ok).train).toHaveLength(2);
+    expect(() => prepareData(mapping(), sb, [...ok, rec([[1, 2, 3], [4, 5]], 0)])).toThrow("input 'sig': field 'sig' is a ragged nested array");
+    expect(() => prepareData(mapping(), sb, [...ok, rec([[1, 2, 3]], 2 ** 40)])).toThrow(`id ${2 ** 40} (column 'y'), but the model takes ids below 2`);
+    expect(() => prepareData(mapping(), sb, [...ok, rec([[1, 2, 3]], [1])])).toThrow("column 'y' holds [1], not a class");
+    expect(() => prepareData(mapping({}, { label: 'y', classes: ['a', 'b', 'c'] }), sb, [rec([[1, 2, 3]], 'c')]))
+      .toThrow("class 'c' is id 2 (column 'y'), but the model takes ids below 2 (the data has 3 classes)");
+    expect(() => prepareData(mapping({ extra: { field: 'sig' } }), sb, ok)).toThrow("the data mapping names 'extra', not an input of model stub");
+    const withMetric = parseDataSpec({ source: { file: 'x.jsonl' }, inputs: { sig: { field: 'sig' }, y: { label: 'y' } }, metric: { kind: 'accuracy', output: 'probs', target: 'y' } });
+    expect(() => prepareData(withMetric, { ...sb, outputs: [{ name: 'p', tensor: 'p' }] }, ok)).toThrow("metric.output: model stub has no output 'probs' (its outputs: p)");
+    expect(() => mapping({ n: { lengthsOf: 'n' } })).toThrow("inputs.n.lengthsOf: 'n' is a lengths input");
+    expect(() => mapping({ n: { lengthsOf: 'y' } })).toThrow("inputs.n.lengthsOf: 'y' is a label input");
+    expect(() => mapping({}, { label: 'y', classes: ['a', 'b', 'a'] })).toThrow("inputs.y.classes: 'a' is listed twice");
+    expect(() => parseDataSpec({ source: { generator: 'vibration', count: 1e12 }, inputs: { a: { field: 'a' } } })).toThrow('source.count: expected a positive integer up to 100000');
+  });
+
   it('forecasting windows: held-out windows end after the cut; z-score from training rows only', () => {
     const fb = stubBundle([{ name: 'history', shape: ['batch', 'time', 1], dtype: 'f32' }, { name: 'future', shape: ['batch', 2], dtype: 'f32', infer: false }]);
     const ws = parseDataSpec({
