@@ -25,7 +25,8 @@ export class CliError extends Error {
   }
 }
 
-/** Splits `--flag`, `--key=value` / `--key value` (for keys in `valued`) and positionals. */
+/** Splits `--flag`, `--key=value` / `--key value` (for keys in `valued`) and positionals: a switch
+ *  takes no `=value`, and a valued key's value is not another option. */
 export function parseFlags(
   args: string[],
   valued: readonly string[] = [],
@@ -41,10 +42,14 @@ export function parseFlags(
     if (a.startsWith('--') && a.length > 2) {
       const eq = a.indexOf('=');
       const key = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (eq >= 0) flags.set(key, a.slice(eq + 1));
-      else if (valued.includes(key)) {
+      if (eq >= 0) {
+        // A switch given a value (`--grads=false`) would otherwise be on whatever the value says.
+        if (!valued.includes(key)) throw new CliError(`--${key} takes no value (got '${a}')`);
+        flags.set(key, a.slice(eq + 1));
+      } else if (valued.includes(key)) {
         const v = args[++i];
-        if (v === undefined) throw new CliError(`--${key} needs a value`);
+        // `--out --grads` would otherwise write a file named --grads.
+        if (v === undefined || (v.startsWith('--') && v.length > 2)) throw new CliError(`--${key} needs a value${v === undefined ? '' : ` (got the option ${v})`}`);
         flags.set(key, v);
       } else flags.set(key, true);
     } else positionals.push(a);

@@ -42,12 +42,13 @@ async function predict(args: string[], io: CliIo): Promise<number> {
   if (positionals.length !== 1) throw new CliError(`predict needs the folder \`rnnc train\` wrote\nusage: ${USAGE.split('\n')[0]}`);
   const dir = positionals[0]!;
   const { bundle, spec, state } = readTrained(dir);
+  const limit = flags.get('limit');
+  if (limit !== undefined && (typeof limit !== 'string' || !/^\d+$/.test(limit) || Number(limit) < 1)) throw new CliError(`--limit must be a positive integer, got '${String(limit)}'`);
   const data = flags.get('data');
   if (!flags.has('stream') && typeof data !== 'string') throw new CliError('predict needs --data DATA or --stream');
   const model = await loadModel(bundle, { gpu: await getNodeGpu(), weights: readFileSync(join(dir, 'weights.safetensors')) });
   try {
     if (flags.has('stream')) return await streamStdin(model, spec, state, io);
-    const limit = flags.get('limit');
     return await predictBatch(model, spec, state, String(data), typeof limit === 'string' ? Number(limit) : undefined, io);
   } finally {
     model.dispose();

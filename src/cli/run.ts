@@ -78,7 +78,7 @@ export async function runModel(args: string[], io: CliIo): Promise<number> {
   const int = (k: string, dflt: number): number => {
     const v = str(k);
     if (v === undefined) return dflt;
-    if (!/^-?\d+$/.test(v)) throw new CliError(`--${k} must be an integer, got '${v}'`);
+    if (!/^\d+$/.test(v) || Number(v) > 0xffffffff) throw new CliError(`--${k} must be an integer in 0..4294967295, got '${v}'`);
     return Number(v);
   };
   if (positionals.length !== 1) throw new CliError(`run needs exactly one model file\nusage: ${USAGE.split('\n')[0]}`);

@@ -11,6 +11,7 @@ export const smokeCommand: Command = {
   usage: 'rnnc smoke [--n N] [--json]\n\n  --n N    elements (default 1000)\n  --json   print the result as JSON',
   async run(args, io) {
     const { flags, positionals } = parseFlags(args, ['n']);
+    for (const f of flags.keys()) if (f !== 'n' && f !== 'json') throw new CliError(`smoke: unknown option --${f}`);
     if (positionals.length > 0) throw new CliError(`smoke takes no arguments (got ${positionals.join(' ')})`);
     const n = flags.has('n') ? Number(flags.get('n')) : 1000;
     if (!Number.isInteger(n) || n < 1 || n > 1 << 24) throw new CliError('--n must be an integer in 1..16777216');

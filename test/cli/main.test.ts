@@ -1,4 +1,7 @@
 // The CLI dispatcher (src/cli/main.ts) without a GPU: help, version, errors without stack traces.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, main } from '../../src/cli/main.ts';
 import { CliError, parseFlags } from '../../src/cli/command.ts';
@@ -14,6 +17,13 @@ async function run(...argv: string[]) {
 describe('rnnc CLI', () => {
   it('prints the version', async () => {
     expect(await run('--version')).toEqual({ code: 0, out: pkg.version, err: '' });
+  });
+
+  it('compile writes nothing when --dim is wrong (it used to write the bundle first)', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'rnnc-compile-')), 'out');
+    const r = await run('compile', 'examples/vibration.rnn', '-o', dir, '--dim', 'batch=0');
+    expect([r.code, r.err]).toEqual([1, 'rnnc: error: --dim batch must be at least 1']);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('lists every command in help', async () => {
@@ -46,9 +56,15 @@ describe('rnnc CLI', () => {
 
 describe('parseFlags', () => {
   it('splits flags, valued flags and positionals', () => {
-    const { flags, positionals } = parseFlags(['a.rnn', '--json', '--n', '5', '--out=x.json', '--', '--raw'], ['n']);
+    const { flags, positionals } = parseFlags(['a.rnn', '--json', '--n', '5', '--out=x.json', '--', '--raw'], ['n', 'out']);
     expect(positionals).toEqual(['a.rnn', '--raw']);
     expect(Object.fromEntries(flags)).toEqual({ json: true, n: '5', out: 'x.json' });
     expect(() => parseFlags(['--n'], ['n'])).toThrow(CliError);
+    expect(parseFlags(['--n', '-5'], ['n']).flags.get('n')).toBe('-5');
+  });
+  // Found by an adversarial audit: `--grads=false` computed gradients, `--out --grads` wrote a file named --grads.
+  it('refuses a value on a switch and an option where a value belongs', () => {
+    expect(() => parseFlags(['--grads=false'], ['out'])).toThrow("--grads takes no value (got '--grads=false')");
+    expect(() => parseFlags(['--out', '--grads'], ['out'])).toThrow('--out needs a value (got the option --grads)');
   });
 });
