@@ -13,8 +13,10 @@ const many = <T>(n: IterationNode): T[] => n.children.map((c: Node) => c['ast'](
 /** `a op b op c` → ((a op b) op c): the grammar gives flat lists, arithmetic is left-associative. */
 function foldLeft(first: Node, ops: IterationNode, rest: IterationNode): A.Expr {
   let left = first['ast']() as A.Expr;
+  // Ohm's `children` builds a fresh wrapper array on every access: read it once, or a chain of n terms costs n².
+  const rights = rest.children;
   ops.children.forEach((op, i) => {
-    const right = rest.children[i]!['ast']() as A.Expr;
+    const right = rights[i]!['ast']() as A.Expr;
     left = { kind: 'binary', op: op.sourceString as A.BinaryOp, left, right, opSpan: spanOf(op), span: join(left.span, right.span) };
   });
   return left;
