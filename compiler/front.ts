@@ -9,7 +9,8 @@ export interface FrontResult { readonly file?: CheckedFile; readonly diagnostics
 
 export function checkSource(text: string, file: string): FrontResult {
   try {
-    const parsed = parse(text);
+    // A byte-order mark (Windows editors write one) reads as a space, so offsets and columns stay put.
+    const parsed = parse(text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text);
     if (parsed.syntax === undefined) return { diagnostics: parsed.diagnostics };
     const checked = checkFile(parsed.syntax, text, file);
     return { ...(checked.file === undefined ? {} : { file: checked.file }), diagnostics: sortDiagnostics(checked.diagnostics) };

@@ -46,10 +46,11 @@ async function predict(args: string[], io: CliIo): Promise<number> {
   if (limit !== undefined && (typeof limit !== 'string' || !/^\d+$/.test(limit) || Number(limit) < 1)) throw new CliError(`--limit must be a positive integer, got '${String(limit)}'`);
   const data = flags.get('data');
   if (!flags.has('stream') && typeof data !== 'string') throw new CliError('predict needs --data DATA or --stream');
+  // Every example is read and encoded before the GPU starts: bad data fails before any prediction is printed.
+  const batches = flags.has('stream') ? null : encodeAll(bundle, spec, state, String(data), typeof limit === 'string' ? Number(limit) : undefined);
   const model = await loadModel(bundle, { gpu: await getNodeGpu(), weights: readFileSync(join(dir, 'weights.safetensors')) });
   try {
-    if (flags.has('stream')) return await streamStdin(model, spec, state, io);
-    return await predictBatch(model, spec, state, String(data), typeof limit === 'string' ? Number(limit) : undefined, io);
+    return batches ? await predictBatches(model, batches, state, io) : await streamStdin(model, spec, state, io);
   } finally {
     model.dispose();
   }
@@ -68,15 +69,37 @@ function readTrained(dir: string): { bundle: Bundle; spec: DataSpec; state: Data
   }
   try {
     const bundle = validateBundle(JSON.parse(readFileSync(join(dir, name!), 'utf8')));
-    const saved = JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')) as { spec: unknown; state: DataState };
-    return { bundle, spec: parseDataSpec(saved.spec, 'data.json'), state: saved.state };
+    const saved = JSON.parse(readFileSync(join(dir, 'data.json'), 'utf8')) as { spec?: unknown; state?: unknown };
+    return { bundle, spec: parseDataSpec(saved?.spec, 'data.json spec'), state: checkState(saved?.state) };
   } catch (e) {
     throw new CliError(`${dir}: ${(e as Error).message}`);
   }
 }
 
-async function predictBatch(model: Model, saved: DataSpec, state: DataState, data: string, limit: number | undefined, io: CliIo): Promise<number> {
-  const names = model.bundle.inputs.filter((i) => i.programs.includes('infer')).map((i) => i.name);
+/** data.json's state: what fitDataState learned (classes, vocabularies, z-score statistics), checked for shape. */
+function checkState(v: unknown): DataState {
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  const numbers = (x: unknown) => Array.isArray(x) && x.every((n) => typeof n === 'number');
+  const fail = (what: string): never => { throw new Error(`data.json state: ${what}`); };
+  if (!isObj(v) || !isObj(v.classes) || !isObj(v.vocabularies) || !isObj(v.stats)) return fail('expected { classes, vocabularies, stats }');
+  for (const [k, c] of Object.entries(v.classes)) if (!strings(c)) fail(`classes.${k}: expected an array of strings`);
+  for (const [k, t] of Object.entries(v.vocabularies)) if (!isObj(t) || !strings(t.tokens)) fail(`vocabularies.${k}: expected { tokens: [...] }`);
+  for (const [k, z] of Object.entries(v.stats)) {
+    if (!isObj(z) || !numbers(z.mean) || !numbers(z.std) || (z.mean as number[]).length !== (z.std as number[]).length) fail(`stats.${k}: expected { mean, std } of equal length`);
+  }
+  return v as unknown as DataState;
+}
+
+interface EncodedBatches {
+  readonly spec: DataSpec;
+  readonly parts: { readonly examples: readonly Example[]; readonly batch: ReturnType<typeof makeBatch> }[];
+  readonly names: readonly string[];
+  readonly withTarget: boolean;
+}
+
+function encodeAll(bundle: Bundle, saved: DataSpec, state: DataState, data: string, limit: number | undefined): EncodedBatches {
+  const names = bundle.inputs.filter((i) => i.programs.includes('infer')).map((i) => i.name);
   let spec = saved, dir = '.';
   try {
     if (/\.json$/i.test(data)) ({ spec, dir } = readDataArg(data));
@@ -89,24 +112,36 @@ async function predictBatch(model: Model, saved: DataSpec, state: DataState, dat
   let examples: Example[] = spec.windows ? splitExamples(records, { ...spec, split: { ...spec.split, heldOut: 0 } }).train
     : spec.group !== undefined ? groupRows(records, spec.group) : records.map((r) => [r]);
   if (limit !== undefined) examples = examples.slice(0, limit);
-  const withTarget = spec.metric && hasColumns(spec, spec.metric.target, examples[0]);
+  const withTarget = spec.metric !== undefined && hasColumns(spec, spec.metric.target, examples[0]);
   const wanted = withTarget ? [...new Set([...names, spec.metric!.target, ...(spec.metric!.lengths ? [spec.metric!.lengths] : [])])] : names;
-  const acc = { sum: 0, count: 0 };
   let index = 0;
-  for (const part of chunk(examples, model.bundle.training?.batchSize ?? 32)) {
-    const encoded = part.map((ex, i) => {
+  const parts = chunk(examples, bundle.training?.batchSize ?? 32).map((part) => {
+    const encoded = part.map((ex) => {
+      index++;
       try {
-        return encodeExample(spec, state, model.bundle, ex, wanted);
+        return encodeExample(spec, state, bundle, ex, wanted);
       } catch (e) {
-        throw new CliError(`example ${index + i + 1}: ${(e as Error).message}`);
+        throw new CliError(`${data}: example ${index}: ${(e as Error).message}`);
       }
     });
-    const batch = makeBatch(model.bundle, encoded, wanted);
+    try {
+      return { examples: part, batch: makeBatch(bundle, encoded, wanted) };
+    } catch (e) {
+      throw new CliError(`${data}: examples ${index - part.length + 1}-${index}: ${(e as Error).message}`);
+    }
+  });
+  return { spec, parts, names, withTarget };
+}
+
+async function predictBatches(model: Model, { spec, parts, names, withTarget }: EncodedBatches, state: DataState, io: CliIo): Promise<number> {
+  const acc = { sum: 0, count: 0 };
+  let index = 0;
+  for (const { examples, batch } of parts) {
     const inputs = Object.fromEntries(names.map((n) => [n, batch[n]!]));
     const outputs = await model.run(inputs);
-    for (let b = 0; b < part.length; b++) {
+    for (let b = 0; b < examples.length; b++) {
       const line: Record<string, unknown> = { index: index++ };
-      for (const [k, v] of Object.entries(outputs)) line[k] = describeOutput(spec, state, k, v, b, part[b]);
+      for (const [k, v] of Object.entries(outputs)) line[k] = describeOutput(spec, state, k, v, b, examples[b]);
       io.out(JSON.stringify(line));
     }
     const out = spec.metric ? outputs[spec.metric.output] : undefined;

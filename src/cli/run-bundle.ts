@@ -21,7 +21,12 @@ export interface BundleRunOptions {
 
 /** A directory, or a file that is not a .rnn source. */
 export function isBundlePath(path: string): boolean {
-  return existsSync(path) && (statSync(path).isDirectory() || !path.endsWith('.rnn'));
+  if (!existsSync(path)) return false;
+  if (statSync(path).isDirectory()) return true;
+  if (path.endsWith('.rnn')) return false;
+  // Any other name: a bundle is JSON (an object), a model source starts with a comment or `model`.
+  const head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 256).replace(/^\uFEFF/, '').trimStart();
+  return head.startsWith('{');
 }
 
 function readBundle(path: string, model: string | undefined): Bundle {

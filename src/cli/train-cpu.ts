@@ -45,7 +45,8 @@ export function trainOnCpu(model: CheckedModel, data: PreparedData, o: { epochs:
   o.writeModel();
   writeFileSync(join(o.out, 'weights.safetensors'), writeSafetensors([...r.params].map(([k, t]) => [k, toF32(t)])));
   const n = data.heldOut.length;
-  o.io.out(`cpu: ${batches.length} steps, last train loss ${r.losses.at(-1)?.toFixed(4)}, held-out loss ${(lossSum / n).toFixed(4)} `
-    + `${formatMetric(o.metric, o.metric ? metricValue(acc) : null)} (${n} examples); trained in ${formatDuration((performance.now() - t0) / 1000)}`);
+  const heldOut = n === 0 ? 'no held-out examples (split.heldOut)'
+    : `held-out loss ${(lossSum / n).toFixed(4)} ${formatMetric(o.metric, o.metric ? metricValue(acc) : null)} (${n} examples)`;
+  o.io.out(`cpu: ${batches.length} steps, last train loss ${r.losses.at(-1)?.toFixed(4)}, ${heldOut}; trained in ${formatDuration((performance.now() - t0) / 1000)}`);
   return 0;
 }

@@ -33,6 +33,12 @@ describe('rnnc run with a bundle', () => {
     }
   });
 
+  it('tells a model source from a bundle by content, not by the .rnn extension', async () => {
+    writeFileSync(join(dir, 'model.txt'), 'model t {\n  input x: f32[batch, 3]\n  layer d = dense(units=2)\n  output y = d(x)\n}\n');
+    const r = capture();
+    expect(await main(['run', join(dir, 'model.txt'), '--out', join(dir, 't.safetensors')], r.io), r.err.join('\n')).toBe(0);
+  });
+
   it('needs the webgpu backend', async () => {
     const r = capture();
     expect(await main(['run', dir, '--out', join(dir, 'x.safetensors')], r.io)).toBe(1);

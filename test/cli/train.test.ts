@@ -71,6 +71,19 @@ describe('rnnc train', () => {
     expect(r2.err).toMatch(/column 'name' holds "\w+", not a number/);
   });
 
+  it('predict checks data.json and every example before it starts the GPU', async () => {
+    const dir = fixture();
+    const out = join(dir, 'out');
+    expect((await run('train', join(dir, 'tiny.rnn'), '--data', join(dir, 'names.csv'), '--map', join(dir, 'map.json'), '--backend', 'cpu', '--out', out)).code).toBe(0);
+    writeFileSync(join(dir, 'new.csv'), 'name,gender\nzoe,f\nxavi,m\nyann,q\n');
+    const bad = await run('predict', out, '--data', join(dir, 'new.csv'));
+    expect([bad.code, bad.out]).toEqual([1, '']);
+    expect(bad.err).toContain(`${join(dir, 'new.csv')}: example 3: input 'gender': 'q' in column 'gender' is not a known class (f, m)`);
+    const saved = JSON.parse(readFileSync(join(out, 'data.json'), 'utf8'));
+    writeFileSync(join(out, 'data.json'), JSON.stringify({ ...saved, state: null }));
+    expect((await run('predict', out, '--data', join(dir, 'new.csv'))).err).toContain('data.json state: expected { classes, vocabularies, stats }');
+  });
+
   it('refuses --epochs 0 and --resume on the cpu backend before it writes anything', async () => {
     const dir = fixture();
     const args = ['train', join(dir, 'tiny.rnn'), '--data', join(dir, 'names.csv'), '--map', join(dir, 'map.json'), '--out', join(dir, 'o')];

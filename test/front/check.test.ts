@@ -6,6 +6,11 @@ import { checkValid, diagnosticsOf, model, shapeOf } from './helpers.ts';
 
 const seq = 'input x: f32[batch, time, 6]';
 
+it('reads a byte-order mark as a space (columns stay where an editor shows them)', () => {
+  const r = checkSource('\uFEFFmodel m {\n  input x: f32[batch, 3]\n  output y = relu(z)\n}\n', 'bom.rnn');
+  expect(r.diagnostics.map((d) => [d.code, d.span.start])).toEqual([['E0201', 54]]);
+});
+
 describe('recurrent layers', () => {
   it('fill PyTorch defaults and name every parameter', () => {
     const m = checkValid(model(seq, 'layer g = gru(hidden=5)', 'y = g(x)', 'output y'));
