@@ -1,6 +1,7 @@
 // The mutable state of checking one model: the graph being built (values, nodes, params,
 // inputs, outputs), the names in scope, and the diagnostics sink. Checks add to it; at the
 // end finish() freezes it into a CheckedModel.
+import * as E from '../diagnostics/catalogue.ts';
 import type { Diagnostic } from '../diagnostics/diagnostic.ts';
 import type { Dim, InputRole, Node, ParamDecl, Span, TensorType, Value, ValueId, Init } from './model.ts';
 import type { Operand } from './operand.ts';
@@ -63,7 +64,11 @@ export class ModelContext {
 
   addParam(layer: string, name: string, shape: readonly number[], init: Init, span: Span): void {
     this.params.push({ name: `${layer}.${name}`, layer, shape, init, span });
+    const before = this.weightCount;
+    this.weightCount += shape.reduce((a, d) => a * d, 1);
+    if (before <= E.MAX_WEIGHTS && this.weightCount > E.MAX_WEIGHTS) this.report(E.tooManyWeights(span, this.weightCount));
   }
+  private weightCount = 0;
 
   addInput(name: string, type: TensorType, span: Span): Operand {
     const op = this.addValue(type, span);

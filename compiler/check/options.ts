@@ -38,7 +38,11 @@ export function int(min = 0, max = INT_MAX): OptionType<number> {
     expected,
     read(e, option, c) {
       if (e.kind !== 'number' || !e.isInt || e.value < min || e.value > max) {
-        return bad(e, option, expected, c, e.kind === 'number' && !e.isInt && Number.isInteger(e.value) ? `write \`${e.value}\`` : undefined);
+        const inRange = e.kind === 'number' && e.value >= min && e.value <= max;
+        // `1e3` for an integer: suggest `1000`, only where that would be accepted.
+        const hint = inRange && !e.isInt && Number.isInteger(e.value) ? `write \`${e.value}\`` : undefined;
+        const tooBig = e.kind === 'number' && e.value > max && max === INT_MAX;
+        return bad(e, option, tooBig ? `${expected} no larger than ${INT_MAX}` : expected, c, hint);
       }
       return e.value;
     },

@@ -91,6 +91,11 @@ export const tooManyTargets = (span: Span, callee: string, available: readonly s
 export const sharedLayerMismatch = (span: Span, layer: string, first: string, got: string, firstSpan: Span) =>
   error('E0407', span, `shared layer \`${layer}\` was built for ${first} but is applied to ${got}`, undefined,
     [{ message: 'first applied here', span: firstSpan }]);
+/** Weights one WebGPU storage buffer can hold: no device binds more than 4 GiB, and the parameters live in one. */
+export const MAX_WEIGHTS = (2 ** 32 - 4) / 4;
+export const tooManyWeights = (span: Span, count: number) =>
+  error('E0408', span, `the model now has ${count.toLocaleString('en-US')} weights, more than the ${MAX_WEIGHTS.toLocaleString('en-US')} one WebGPU buffer can hold`,
+    'use smaller layers (WebGPU guarantees buffers of 128 MiB, 33,554,432 weights; larger ones load only where the device allows)');
 
 // E05 model structure
 export const duplicateLoss = (span: Span, first: Span) =>
