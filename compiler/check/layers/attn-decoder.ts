@@ -23,7 +23,7 @@ const schema = {
   units: optional(int(1)),
   sos: required(int(0), 'sos=1'),
   eos: required(int(0), 'eos=2'),
-  max_len: required(int(1), 'max_len=30'),
+  max_len: required(int(1, 65_536), 'max_len=30'),   // greedy decoding runs max_len steps: a bound a hostile file cannot blow up
   init: defaulted(initSpec('weight'), { kind: 'xavier_uniform' } as Init),
   recurrent_init: defaulted(initSpec('weight'), { kind: 'orthogonal' } as Init),
   bias_init: optional(initSpec('vector')),
