@@ -1,5 +1,6 @@
 // The CLI's command contract. Each command lives in its own file under src/cli/ and is listed once
 // in the table in src/cli/main.ts.
+import { mkdirSync } from 'node:fs';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -55,4 +56,14 @@ export function parseFlags(
     } else positionals.push(a);
   }
   return { flags, positionals };
+}
+
+/** Creates an output folder (and its parents), as a CliError when a file of that name is in the way. */
+export function makeOutputDir(dir: string, option: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new CliError(`${option} ${dir}: ${code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way of that folder' : (e as Error).message}`);
+  }
 }

@@ -1,6 +1,6 @@
 // `rnnc compile MODEL.rnn -o DIR`: check, compile to a GPU bundle per model, write it (JSON, and an ES
 // module wrapping it for bundlers), and print what was built: kernels, dispatches, memory plan.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkSource, formatDiagnostics, hasErrors } from '../../compiler/front.ts';
 import { compileModel, type CompileOptions } from '../../compiler/pipeline.ts';
@@ -10,7 +10,7 @@ import { UnsupportedError } from '../../compiler/lower/context.ts';
 import type { CheckedModel } from '../../compiler/check/model.ts';
 import type { Bundle } from '../../runtime/bundle.ts';
 import { InputError } from '../../runtime/errors.ts';
-import { CliError, parseFlags, type CliIo, type Command } from './command.ts';
+import { CliError, makeOutputDir, parseFlags, type CliIo, type Command } from './command.ts';
 
 const USAGE = `rnnc compile MODEL.rnn -o DIR [--model NAME] [--dim NAME=SIZE ...] [--schedule auto|per_step|persistent]
                 [--max-workgroup-bytes N] [--subgroups] [--dump=after:lower|autodiff|optimizer|stream|fuse]
@@ -81,7 +81,7 @@ async function compile(args: string[], io: CliIo): Promise<number> {
     const summary = `${model.name}, ${bundle.params.length} parameters (${bundle.paramCount.toLocaleString('en-US')} weights), ${(json.length / 1024).toFixed(1)} KiB`;
     compiled.push({ name: model.name, json, summary, report });
   }
-  mkdirSync(out, { recursive: true });
+  makeOutputDir(out, '-o');
   for (const c of compiled) {
     const file = join(out, `${c.name}.bundle.json`);
     writeFileSync(file, c.json);

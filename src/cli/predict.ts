@@ -60,7 +60,8 @@ function readTrained(dir: string): { bundle: Bundle; spec: DataSpec; state: Data
   let files: string[];
   try {
     files = readdirSync(dir);
-  } catch {
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOTDIR') throw new CliError(`${dir} is a file, not the folder \`rnnc train\` wrote`);
     throw new CliError(`${dir}: no such folder (train first: rnnc train MODEL.rnn --data DATA --out ${dir})`);
   }
   const name = files.find((f) => f.endsWith('.bundle.json'));
@@ -151,6 +152,23 @@ async function predictBatches(model: Model, { spec, parts, names, withTarget }: 
   return 0;
 }
 
+/** One stdin step: a JSON array (nested arrays flattened), or decimal numbers separated by commas or
+ *  spaces; null when the line is neither (an empty field, `0x10`, bad JSON). */
+export function parseStep(line: string): number[] | null {
+  const text = line.trim();
+  if (text.startsWith('[')) {
+    try {
+      const v = (JSON.parse(text) as unknown[]).flat(Infinity as 1);
+      return v.every((x) => typeof x === 'number') ? v as number[] : null;
+    } catch {
+      return null;
+    }
+  }
+  const fields = text.split(/\s*,\s*|\s+/);
+  return fields.every((f) => DECIMAL.test(f)) ? fields.map(Number) : null;
+}
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 function hasColumns(spec: DataSpec, input: string, ex: Example | undefined): boolean {
   const m = spec.inputs[input];
   const row = ex?.[0];
@@ -177,8 +195,8 @@ async function streamStdin(model: Model, spec: DataSpec, state: DataState, io: C
   let t = 0;
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    const values = line.trim().startsWith('[') ? (JSON.parse(line) as number[]).flat(Infinity as 1) as number[] : line.split(/[\s,]+/).map(Number);
-    if (values.length !== features || values.some((v) => !Number.isFinite(v))) {
+    const values = parseStep(line);
+    if (values === null || values.length !== features || values.some((v) => !Number.isFinite(v))) {
       throw new CliError(`stdin line ${t + 1}: expected ${features} number${features > 1 ? 's' : ''} for '${input.name}', got '${line.trim()}'`);
     }
     const x = Float32Array.from(values);

@@ -1,7 +1,7 @@
 // `rnnc train MODEL.rnn --data DATA`: compile, load on WebGPU, train with the model's train block over the
 // mapped data (spec/data.md), evaluate the held-out split every epoch, stop early on request, and write
 // everything `rnnc predict` and `--resume` need into --out.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkSource, formatDiagnostics, hasErrors } from '../../compiler/front.ts';
 import { compileModel } from '../../compiler/pipeline.ts';
@@ -16,7 +16,7 @@ import { trainEpochs, type EpochReport } from '../data/train-loop.ts';
 import { formatAdapter, summarizeAdapter } from '../gpu/adapter-info.ts';
 import { getNodeGpu } from '../gpu/node-webgpu.ts';
 import { bundleJson } from './compile.ts';
-import { CliError, parseFlags, type CliIo, type Command } from './command.ts';
+import { CliError, makeOutputDir, parseFlags, type CliIo, type Command } from './command.ts';
 import { trainOnCpu } from './train-cpu.ts';
 
 const USAGE = `rnnc train MODEL.rnn --data DATA [options]
@@ -88,7 +88,7 @@ async function train(args: string[], io: CliIo): Promise<number> {
   const prepared = wrap(() => prepareData(spec, bundle, loadRecords(spec, specFile.dir)));
   io.out(`${checked.name}: ${prepared.train.length} training, ${prepared.heldOut.length} held-out examples `
     + `(${formatDuration((performance.now() - t0) / 1000)} to prepare); batch ${training.batchSize}, ${epochs} epochs`);
-  mkdirSync(out, { recursive: true });
+  makeOutputDir(out, '--out');
   // The bundle and data.json go out with the first weights, not before training: a run that fails
   // early leaves a folder that held another model as it was (its bundle, weights and classes agree).
   let modelWritten = false;

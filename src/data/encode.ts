@@ -136,8 +136,11 @@ function rectangular(v: unknown, shape: readonly number[], level: number): boole
   return Array.isArray(v) && v.length === shape[level] && v.every((x) => rectangular(x, shape, level + 1));
 }
 
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
 function num(x: unknown, input: string, column: string): number {
-  const v = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
+  // Decimal text only: Number() would also read '0x10', '0b1' and '' (as 0).
+  const v = typeof x === 'number' ? x : typeof x === 'string' && DECIMAL.test(x.trim()) ? Number(x) : NaN;
   if (!Number.isFinite(v)) throw new Error(`input '${input}': column '${column}' holds ${JSON.stringify(x)}, not a number`);
   return v;
 }

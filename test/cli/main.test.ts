@@ -1,5 +1,5 @@
 // The CLI dispatcher (src/cli/main.ts) without a GPU: help, version, errors without stack traces.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,13 @@ describe('rnnc CLI', () => {
     const r = await run('compile', 'examples/vibration.rnn', '-o', dir, '--dim', 'batch=0');
     expect([r.code, r.err]).toEqual([1, 'rnnc: error: --dim batch must be at least 1']);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('compile -o onto a file says a file is in the way', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rnnc-compile-')), 'taken');
+    writeFileSync(file, '');
+    const r = await run('compile', 'examples/vibration.rnn', '-o', file);
+    expect([r.code, r.err]).toEqual([1, `rnnc: error: -o ${file}: a file is in the way of that folder`]);
   });
 
   it('lists every command in help', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { parseStep } from '../../src/cli/predict.ts';
 
 async function run(...argv: string[]) {
   const out: string[] = [], err: string[] = [];
@@ -82,6 +83,12 @@ describe('rnnc train', () => {
     const saved = JSON.parse(readFileSync(join(out, 'data.json'), 'utf8'));
     writeFileSync(join(out, 'data.json'), JSON.stringify({ ...saved, state: null }));
     expect((await run('predict', out, '--data', join(dir, 'new.csv'))).err).toContain('data.json state: expected { classes, vocabularies, stats }');
+  });
+
+  it('reads a --stream step as decimal numbers or a JSON array, nothing else', () => {
+    expect(parseStep(' 1, 2.5 -3e-1 ')).toEqual([1, 2.5, -0.3]);
+    expect(parseStep('[[1, 2], [3]]')).toEqual([1, 2, 3]);
+    for (const bad of [',1,2', '1,,2', '0x10 1', '[1, "2"]', '[1, 2']) expect(parseStep(bad), bad).toBeNull();
   });
 
   it('refuses --epochs 0 and --resume on the cpu backend before it writes anything', async () => {

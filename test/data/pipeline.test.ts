@@ -65,6 +65,8 @@ describe('data pipeline', () => {
     expect(() => prepareData(mapping(), sb, [...ok, rec([[1, 2, 3]], [1])])).toThrow("column 'y' holds [1], not a class");
     expect(() => prepareData(mapping({}, { label: 'y', classes: ['a', 'b', 'c'] }), sb, [rec([[1, 2, 3]], 'c')]))
       .toThrow("class 'c' is id 2 (column 'y'), but the model takes ids below 2 (the data has 3 classes)");
+    const cols = parseDataSpec({ source: { file: 'x.csv' }, inputs: { sig: { columns: ['a', 'b', 'c'] }, y: { label: 'y' } } });
+    expect(() => prepareData(cols, sb, [{ a: '1', b: '0x10', c: '2', y: '0' }])).toThrow("column 'b' holds \"0x10\", not a number");
     expect(() => prepareData(mapping({ extra: { field: 'sig' } }), sb, ok)).toThrow("the data mapping names 'extra', not an input of model stub");
     const withMetric = parseDataSpec({ source: { file: 'x.jsonl' }, inputs: { sig: { field: 'sig' }, y: { label: 'y' } }, metric: { kind: 'accuracy', output: 'probs', target: 'y' } });
     expect(() => prepareData(withMetric, { ...sb, outputs: [{ name: 'p', tensor: 'p' }] }, ok)).toThrow("metric.output: model stub has no output 'probs' (its outputs: p)");
