@@ -22,14 +22,15 @@ function splitRows(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
-  let quoted = false;
+  let quoted = false, quoteLine = 0, line = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
+    if (ch === '\n') line++;
     if (quoted) {
       if (ch !== '"') field += ch;
       else if (text[i + 1] === '"') field += text[++i];
       else quoted = false;
-    } else if (ch === '"' && field === '') quoted = true;
+    } else if (ch === '"' && field === '') { quoted = true; quoteLine = line; }
     else if (ch === ',') {
       row.push(field);
       field = '';
@@ -41,7 +42,7 @@ function splitRows(text: string): string[][] {
       row = [];
     } else field += ch;
   }
-  if (quoted) throw new Error('CSV: a quoted field is not closed');
+  if (quoted) throw new Error(`CSV line ${quoteLine}: the quoted field that starts here is never closed`);
   row.push(field);
   if (row.length > 1 || row[0] !== '') rows.push(row);
   return rows;

@@ -31,7 +31,12 @@ export function loadRecords(spec: DataSpec, specDir: string): DataRecord[] {
   } catch (e) {
     throw new Error(`cannot read ${path}: ${(e as { code?: string }).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
-  return recordsFromText(text, formatOf(path, spec.format));
+  const format = formatOf(path, spec.format);
+  try {
+    return recordsFromText(text, format);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);   // the parsers say where in the text; this says which file
+  }
 }
 
 function packageFile(spec: string): string {

@@ -10,6 +10,7 @@ describe('CSV', () => {
   });
   it('names the line with the wrong field count', () => {
     expect(() => parseCsv('a,b\n1,2\n3\n')).toThrow('CSV line 3: 1 fields, the header has 2');
+    expect(() => parseCsv('a,b\n1,2\n3,"never\nclosed\n')).toThrow('CSV line 3: the quoted field that starts here is never closed');
   });
   it('round-trips csvField', () => {
     const v = 'he said "hi", twice\n';
