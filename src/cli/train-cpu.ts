@@ -14,10 +14,18 @@ import { formatDuration, formatMetric } from '../data/progress.ts';
 import type { PreparedData } from '../data/prepare.ts';
 import { makeRng, shuffled } from '../data/random.ts';
 import type { MetricSpec } from '../data/spec.ts';
-import type { CliIo } from './command.ts';
+import { CliError, type CliIo } from './command.ts';
 
 const asTensors = (b: Batch): Map<string, Tensor> =>
   new Map(Object.entries(b).map(([k, v]) => [k, { dtype: v.data instanceof Int32Array ? 'i32' : 'f32', shape: v.shape, data: v.data } as Tensor]));
+
+const MAX_CPU_STEPS = 100_000;
+
+/** The float64 reference holds every step's batch at once: bound the run rather than the heap. */
+export function checkCpuSteps(epochs: number, examples: number, batchSize: number): void {
+  const steps = epochs * Math.ceil(examples / batchSize);
+  if (steps > MAX_CPU_STEPS) throw new CliError(`--backend cpu runs at most ${MAX_CPU_STEPS} steps (the float64 reference); ${epochs} epochs are ${steps}: train on webgpu`);
+}
 
 export function trainOnCpu(model: CheckedModel, data: PreparedData, o: { epochs: number; out: string; metric?: MetricSpec; io: CliIo; writeModel: () => void }): number {
   const t0 = performance.now();

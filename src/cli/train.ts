@@ -17,7 +17,7 @@ import { formatAdapter, summarizeAdapter } from '../gpu/adapter-info.ts';
 import { getNodeGpu } from '../gpu/node-webgpu.ts';
 import { bundleJson } from './compile.ts';
 import { CliError, makeOutputDir, parseFlags, type CliIo, type Command } from './command.ts';
-import { trainOnCpu } from './train-cpu.ts';
+import { checkCpuSteps, trainOnCpu } from './train-cpu.ts';
 
 const USAGE = `rnnc train MODEL.rnn --data DATA [options]
 
@@ -88,6 +88,7 @@ async function train(args: string[], io: CliIo): Promise<number> {
   const prepared = wrap(() => prepareData(spec, bundle, loadRecords(spec, specFile.dir)));
   io.out(`${checked.name}: ${prepared.train.length} training, ${prepared.heldOut.length} held-out examples `
     + `(${formatDuration((performance.now() - t0) / 1000)} to prepare); batch ${training.batchSize}, ${epochs} epochs`);
+  if (backend === 'cpu') checkCpuSteps(epochs, prepared.train.length, training.batchSize);
   makeOutputDir(out, '--out');
   // The bundle and data.json go out with the first weights, not before training: a run that fails
   // early leaves a folder that held another model as it was (its bundle, weights and classes agree).

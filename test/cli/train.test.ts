@@ -91,11 +91,12 @@ describe('rnnc train', () => {
     for (const bad of [',1,2', '1,,2', '0x10 1', '[1, "2"]', '[1, 2']) expect(parseStep(bad), bad).toBeNull();
   });
 
-  it('refuses --epochs 0 and --resume on the cpu backend before it writes anything', async () => {
+  it('refuses --epochs 0, a cpu run past its step bound, and --resume on the cpu backend before it writes anything', async () => {
     const dir = fixture();
     const args = ['train', join(dir, 'tiny.rnn'), '--data', join(dir, 'names.csv'), '--map', join(dir, 'map.json'), '--out', join(dir, 'o')];
     const r = await run(...args, '--epochs', '0', '--backend', 'cpu');
     expect([r.code, r.err]).toEqual([1, 'rnnc: error: --epochs must be at least 1']);
+    expect((await run(...args, '--epochs', '100000000', '--backend', 'cpu')).err).toContain('--backend cpu runs at most 100000 steps');
     const r2 = await run(...args, '--resume', '--backend', 'cpu');
     expect(r2.err).toContain('--resume continues a WebGPU run');
     expect(existsSync(join(dir, 'o'))).toBe(false);
