@@ -10,7 +10,7 @@ import type { Bundle } from '../../runtime/bundle.ts';
 import { loadModel, validateBundle, type Model } from '../../runtime/index.ts';
 import { chunk, makeBatch } from '../data/batch.ts';
 import { describeOutput } from '../data/describe.ts';
-import { encodeExample, type DataState } from '../data/encode.ts';
+import { DECIMAL, encodeExample, type DataState } from '../data/encode.ts';
 import { groupRows, splitExamples, type Example } from '../data/examples.ts';
 import { loadRecords } from '../data/load-records.ts';
 import { addMetric, metricValue } from '../data/metrics.ts';
@@ -167,7 +167,6 @@ export function parseStep(line: string): number[] | null {
   const fields = text.split(/\s*,\s*|\s+/);
   return fields.every((f) => DECIMAL.test(f)) ? fields.map(Number) : null;
 }
-const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 function hasColumns(spec: DataSpec, input: string, ex: Example | undefined): boolean {
   const m = spec.inputs[input];

@@ -136,7 +136,8 @@ function rectangular(v: unknown, shape: readonly number[], level: number): boole
   return Array.isArray(v) && v.length === shape[level] && v.every((x) => rectangular(x, shape, level + 1));
 }
 
-const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** Decimal number text (`-1.5e3`, `.5`): what data cells and stream steps may hold. */
+export const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 function num(x: unknown, input: string, column: string): number {
   // Decimal text only: Number() would also read '0x10', '0b1' and '' (as 0).
