@@ -30,7 +30,10 @@ export function bindDims(model: CheckedModel, inputs: ReadonlyMap<string, Tensor
     want.forEach((d, i) => {
       const got = t.shape[i]!;
       const expect = typeof d === 'number' ? d : dims.get(d);
-      if (expect === undefined) dims.set(d as string, got);
+      if (expect === undefined) {
+        if (got < 1) throw new Error(`input ${decl.name}: axis ${i} (${d as string}) has size ${got}; dimension ${d as string} must be at least 1`);
+        dims.set(d as string, got);
+      }
       else if (expect !== got) {
         throw new Error(`input ${decl.name}: expected shape ${showShape(resolveShape(want, dims))}, got [${t.shape.join(', ')}]` +
           (typeof d === 'string' ? ` (${d} = ${expect})` : ''));

@@ -175,6 +175,7 @@ describe('validation', () => {
     expect(go({ ...ok, len: i32([3], [1, 1, 1]) })).toThrow(/input len: expected shape \[2\], got \[3\] \(B = 2\)/);
     expect(go({ ...ok, tok: i32([2, 3], [0, 1, 2, 4, 0, 1]) })).toThrow(/input tok: element 3 is 4, outside 0\.\.3/);
     expect(go({ ...ok, len: i32([2], [4, 1]) })).toThrow(/input len: length 4 at element 0 is outside 1\.\.3/);
+    expect(go({ tok: i32([2, 0], []), len: ok.len })).toThrow('input tok: axis 1 (T) has size 0; dimension T must be at least 1');
     expect(go({ ...ok, tok: f([2, 3], [0, 1, 2, 3, 0, 1]) })).toThrow(/input tok: expected integer/);
     expect(go(ok, new Map())).toThrow(/missing weight e\.weight \(expected shape \[4, 2\]\)/);
     expect(go(ok, new Map([['e.weight', f([2, 4], [1, 2, 3, 4, 5, 6, 7, 8])]]))).toThrow(/weight e\.weight: expected shape \[4, 2\], got \[2, 4\]/);
