@@ -48,16 +48,20 @@ function describeExpected(items: string[]): string {
 
 const quote = (item: string): string => (item.startsWith('"') ? `\`${JSON.parse(item) as string}\`` : item);
 
+/** Characters a terminal shows as nothing or as a plain space: named by code point instead. */
+const INVISIBLE = /^[\u0000-\u001f\u007f-\u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]$/;
+
 interface Found { readonly text: string; readonly raw: string; readonly span: Span }
 
 /** The token at the failure: a word, a number, or one character. */
 function tokenAt(text: string, pos: number): Found {
   if (pos >= text.length) return { text: 'end of file', raw: '', span: { start: text.length, end: text.length } };
   const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9][0-9A-Za-z_.]*)/.exec(text.slice(pos, pos + 64));
-  const raw = m ? m[0] : text[pos]!;
+  const cp = text.codePointAt(pos)!;
+  const raw = m ? m[0] : String.fromCodePoint(cp);   // a whole code point: an emoji is two UTF-16 units
   const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
-  const ch = raw.charCodeAt(0);
-  const text_ = raw === '\n' ? 'end of line' : ch < 32 || ch === 127 ? `character U+${ch.toString(16).padStart(4, '0').toUpperCase()}` : `\`${shown}\``;
+  const text_ = raw === '\n' ? 'end of line'
+    : !m && INVISIBLE.test(raw) ? `character U+${cp.toString(16).padStart(4, '0').toUpperCase()}` : `\`${shown}\``;
   return { text: text_, raw, span: { start: pos, end: pos + raw.length } };
 }
 
