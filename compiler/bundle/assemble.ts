@@ -36,10 +36,12 @@ function needed(g: Graph, roots: readonly TensorId[], phase: 'forward' | 'stream
 }
 
 /** The tensors an op's kernel touches: a forward-only recurrence's kernel never names the saves it
- *  leaves out (hprev, gates, cells), nor y when it stores none, so its program's arena need not hold them. */
+ *  leaves out (hprev, gates, cells; a ConvLSTM's hprev), nor y when it stores none, so its program's
+ *  arena need not hold them. */
 function touchedBy({ op }: OpNode): TensorId[] {
-  if (op.kind !== 'recurrent_seq' || !op.forwardOnly) return tensorsOf(op);
-  const untouched = new Set([op.hprev, op.gates, op.cells, ...(op.yUnread ? [op.y] : [])]);
+  if ((op.kind !== 'recurrent_seq' && op.kind !== 'conv_lstm') || !op.forwardOnly) return tensorsOf(op);
+  // A forward-only ConvLSTM still reads its cells (the next step's previous state) and xg (its gates' input).
+  const untouched = new Set(op.kind === 'conv_lstm' ? [op.hprev] : [op.hprev, op.gates, op.cells, ...(op.yUnread ? [op.y] : [])]);
   return tensorsOf(op).filter((t) => !untouched.has(t));
 }
 
@@ -64,11 +66,16 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const offsetField = (t: Tensor) => fieldName({ kind: 'offset', tensor: names.get(t.id)! });
 
   const outputs = lowered.outputs.map((o) => o.tensor);
-  // Programs without a backward pass run forward-only copies of the persistent recurrences, which leave
-  // out the stores only the backward pass reads (a kernel of their own; pipelines are made per program).
+  // Programs without a backward pass run forward-only copies of the persistent recurrences and of
+  // ConvLSTMs, which leave out the stores only the backward pass reads (a kernel of their own;
+  // pipelines are made per program).
   // Such a copy also leaves out the stores of y where no other op of its program reads y.
   const forwardOnly = new Map<OpNode, OpNode>();
   const withoutSaves = (program: readonly OpNode[]): OpNode[] => program.map((o) => {
+    if (o.op.kind === 'conv_lstm') {
+      if (!forwardOnly.has(o)) forwardOnly.set(o, { ...o, op: { ...o.op, forwardOnly: true } });
+      return forwardOnly.get(o)!;
+    }
     if (o.op.kind !== 'recurrent_seq' || scheduleOf(o.op).schedule !== 'persistent') return o;
     if (!forwardOnly.has(o)) {
       const y = o.op.y;

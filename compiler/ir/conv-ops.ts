@@ -59,6 +59,9 @@ export interface ConvLstmOp {
   readonly hN?: TensorId; readonly cN?: TensorId;
   readonly batch: SizeExpr; readonly time: SizeExpr; readonly channels: number; readonly filters: number;
   readonly height: SizeExpr; readonly width: SizeExpr; readonly k: number;
+  /** Set on the copy that programs without a backward pass run (bundle/assemble.ts): it stores neither
+   *  hprev nor the activated gates, which only the backward pass reads. */
+  readonly forwardOnly?: boolean;
 }
 
 /**

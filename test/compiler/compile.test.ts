@@ -168,6 +168,18 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     expect(programArenaBytes(b, b.programs.infer, dims)).toBeLessThan(1.5 * x);
     expect(programArenaBytes(b, b.programs.train_step!, dims)).toBeGreaterThan(20 * x);
   });
+  it('a ConvLSTM runs a forward-only copy too: no hprev or gate stores, no hprev in the arena', () => {
+    const b = compileModel(checked(readFileSync('examples/convlstm.rnn', 'utf8'), 'convlstm.rnn'));
+    const step = (p: 'infer' | 'train_step' | 'stream_step') =>
+      b.kernels[b.programs[p]!.dispatches.find((d) => /conv_lstm_recurrence$/.test(b.kernels[d.kernel]!.name))!.kernel]!;
+    expect(step('train_step').wgsl).toMatch(/u\.o_clstm_hprev \+/);
+    expect(step('infer').name).not.toBe(step('train_step').name);
+    for (const p of ['infer', 'stream_step'] as const) {
+      expect(step(p).wgsl).not.toMatch(/u\.o_clstm_hprev/);
+      expect(b.programs[p]!.tensors!.filter((t) => t.startsWith('clstm.hprev'))).toEqual([]);
+    }
+    expect(b.programs.train_step!.tensors).toContain('clstm.hprev');
+  });
   it('stream_step fuses its last-step selection into the recurrence, as infer does', () => {
     const b = compileModel(checked(M1, 'm1.rnn'));
     const names = b.programs.stream_step!.dispatches.map((d) => b.kernels[d.kernel]!.name);

@@ -8,6 +8,7 @@
 // SwiftShader spills dynamically indexed private arrays (see matmul.ts).
 // Layouts: xg, gates, dgates [B, T, 4F, H, W]; hs, hprev, cells [B, T, F, H, W]; h0/c0/hN/cN/dcCarry [B, F, H, W].
 import type { ConvLstmGradOp, ConvLstmOp } from '../../ir/conv-ops.ts';
+import type { TensorId } from '../../ir/graph.ts';
 import { cdiv, mul } from '../../ir/builder.ts';
 import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
@@ -63,6 +64,8 @@ const grid = (op: ConvLstmOp, nf: number, px: number): KernelPlan['grid'] =>
 export function convLstmKernel(w: KernelWriter, op: ConvLstmOp): KernelPlan {
   const { nf, px } = FORWARD;
   w.helper('sigmoid', 'tanh_');
+  // What only the backward pass reads (hprev, the activated gates): left out of a forward-only copy.
+  const saved = (t: TensorId, index: string, value: string) => (op.forwardOnly ? '' : w.store(t, index, value));
   const hs = w.base(op.hs, true).base;
   const h0 = op.h0 === undefined ? null : w.base(op.h0).base;
   const filters = range(nf), pixels = range(px), taps = range(op.k);
@@ -76,10 +79,10 @@ export function convLstmKernel(w: KernelWriter, op: ConvLstmOp): KernelPlan {
   let cn = fg * cp + ig * gg;
   let h = og * tanh_(cn);
   arena[${hs} + st_${k} + ${i}u] = h;
-  ${w.store(op.hprev, `st_${k} + ${i}u`, `hp${k}_${i}`)}
+  ${saved(op.hprev, `st_${k} + ${i}u`, `hp${k}_${i}`)}
   ${w.store(op.cells, `st_${k} + ${i}u`, 'cn')}
-  ${w.store(op.gates, `gb_${k} + ${i}u`, 'ig')} ${w.store(op.gates, `gb_${k} + S + ${i}u`, 'fg')}
-  ${w.store(op.gates, `gb_${k} + 2u * S + ${i}u`, 'gg')} ${w.store(op.gates, `gb_${k} + 3u * S + ${i}u`, 'og')}
+  ${saved(op.gates, `gb_${k} + ${i}u`, 'ig')} ${saved(op.gates, `gb_${k} + S + ${i}u`, 'fg')}
+  ${saved(op.gates, `gb_${k} + 2u * S + ${i}u`, 'gg')} ${saved(op.gates, `gb_${k} + 3u * S + ${i}u`, 'og')}
   if (t == len - 1u) {
     ${op.hN === undefined ? '' : w.store(op.hN, `b * S + e0_${k} + ${i}u`, 'h')}
     ${op.cN === undefined ? '' : w.store(op.cN, `b * S + e0_${k} + ${i}u`, 'cn')}
@@ -87,7 +90,7 @@ export function convLstmKernel(w: KernelWriter, op: ConvLstmOp): KernelPlan {
 `;
   const body = `${header(w, op, 'step.t', nf, px)}
 if (t >= len) {
-  ${filters.map((k) => `if (has${k}) { ${each(px, (i) => ` arena[${hs} + st_${k} + ${i}u] = 0.0; ${w.store(op.hprev, `st_${k} + ${i}u`, '0.0')} `)} }`).join('\n  ')}
+  ${filters.map((k) => `if (has${k}) { ${each(px, (i) => ` arena[${hs} + st_${k} + ${i}u] = 0.0; ${saved(op.hprev, `st_${k} + ${i}u`, '0.0')} `)} }`).join('\n  ')}
   return;
 }
 let first = t == 0u;
