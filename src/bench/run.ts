@@ -41,6 +41,8 @@ const USAGE = `usage: npm run bench [-- --quick] [-- --model M1 [--model M2 ...]
             SwiftShader, so more would not fit ~15 minutes)
   --model   only these models (M1..M5); the streaming case runs with M1
   --only    only these frameworks (rnnc, tfjs-webgpu, tfjs-wasm, ort-webgpu; comma separated)
+  --node    rnnc alone on Dawn in Node, on whatever adapter Dawn finds (a GPU's Vulkan driver where there
+            is one): src/bench/node-run.ts, which takes --quick, --model, --out, --no-out
   --profile also time rnnc kernel by kernel (each dispatch replayed alone) and print the table
   --out     where to write the JSON results (default bench/results.json)`;
 
