@@ -3,13 +3,13 @@
 // benchmark that travels to a lent GPU machine, which has no Chromium and no network
 // (scripts/device-pack.sh, spec/performance.md "On a real GPU"). Same models, same sample rule as the
 // page benchmark (each sample the mean of the calls that fill 1 s, median of 3), rnnc only: the
-// comparison there is PyTorch with cuDNN on the same GPU (bench/pytorch_rnn.py).
+// comparison there is PyTorch with cuDNN on the same GPU (src/bench/pytorch_rnn.py).
 // Output: a Markdown table on stdout, bench/results-node.json (or --out FILE).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { releaseNodeDevice, requestNodeDevice } from '../gpu/node-webgpu.ts';
-import { delta, installCounters, snapshot, type Counts } from './gpu-counters.ts';
+import { delta, installCounters, snapshot } from './gpu-counters.ts';
 import { forwardFlops, MODELS, modelById, STREAM_MODEL, trainFlops, type BenchModel } from './models.ts';
 import { gflops, median, formatRoofline } from './report.ts';
 import { compileBench } from './rnnc-compile.ts';
@@ -79,7 +79,7 @@ export function nodeMarkdown(rows: readonly NodeRow[], models: readonly BenchMod
 
 /**
  * Model `m` compiled for `device` (subgroup kernels where it has the feature), one untimed call of each
- * task, then `reps` alternating samples of inference and of a training step; null where the back end
+ * task (the inference one counted), then `reps` alternating samples of inference and of a training step; null where the back end
  * cannot compile it.
  */
 export async function benchNodeModel(device: GPUDevice, m: BenchModel, root: string, reps: number, sampleMs: number): Promise<NodeRow | null> {
@@ -91,22 +91,21 @@ export async function benchNodeModel(device: GPUDevice, m: BenchModel, root: str
   installCounters();
   const r = await buildRnncModel(m, c.compiled.bundle, device);
   try {
-    await r.predict();
     await r.train();
-    const inferMs: number[] = [], trainMs: number[] = [], counts: Counts[] = [];
+    const c0 = snapshot();
+    await r.predict();
+    const counted = delta(c0);                   // what one inference call asks of WebGPU
+    const inferMs: number[] = [], trainMs: number[] = [];
     for (let i = 0; i < reps; i++) {
-      const c0 = snapshot();
-      await r.predict();
-      counts.push(delta(c0));
       const a = await sample(() => r.predict(), sampleMs);
       const b = await sample(() => r.train(), sampleMs);
       inferMs.push(a.ms);
       trainMs.push(b.ms);
       log(`  ${m.id}: inference ${fmt(a.ms)} ms (mean of ${a.calls}), training step ${fmt(b.ms)} ms (mean of ${b.calls})`);
     }
-    return { model: m.id, title: m.title, inferMs, trainMs, schedules: c.compiled.schedules, inferSubmits: counts[0]!.submits,
+    return { model: m.id, title: m.title, inferMs, trainMs, schedules: c.compiled.schedules, inferSubmits: counted.submits,
              inferDispatches: c.compiled.programs.infer?.dispatches ?? 0, trainDispatches: c.compiled.programs.train_step?.dispatches ?? 0,
-             measuredInferDispatches: counts[0]!.dispatches };
+             measuredInferDispatches: counted.dispatches };
   } finally {
     r.dispose();
   }
