@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import { releaseNodeDevice, requestNodeDevice } from '../gpu/node-webgpu.ts';
 import { delta, installCounters, snapshot } from './gpu-counters.ts';
 import { forwardFlops, MODELS, modelById, STREAM_MODEL, trainFlops, type BenchModel } from './models.ts';
-import { gflops, median, formatRoofline } from './report.ts';
+import { fmtMs as fmt, formatRoofline, gflops, median } from './report.ts';
 import { compileBench } from './rnnc-compile.ts';
 import { buildRnncModel, streamSteps } from './rnnc-side.ts';
 import { measureRoofline } from './roofline.ts';
@@ -63,8 +63,6 @@ export interface NodeRow {
   readonly inferDispatches: number; readonly trainDispatches: number; readonly measuredInferDispatches: number;
   readonly inferSubmits: number; readonly schedules: readonly string[];
 }
-
-const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 export function nodeMarkdown(rows: readonly NodeRow[], models: readonly BenchModel[]): string {
   const lines = ['| model | inference ms | GFLOP/s | training step ms | GFLOP/s | dispatches infer · train |', '| --- | --: | --: | --: | --: | --: |'];

@@ -165,7 +165,7 @@ export function checkTargets(results: Pick<BenchResults, 'models' | 'stream'>): 
 }
 
 // ---- formatting ----
-const fmtMs = (ms: number | null): string => (ms === null ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+export const fmtMs = (ms: number | null): string => (ms === null ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 const fmtX = (x: number): string => (x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);
 const fmtG = (flops: number, ms: number | null): string => (ms === null ? '–' : gflops(flops, ms).toFixed(2));
 const mib = (bytes: number | undefined): string => (bytes === undefined || bytes === 0 ? '–' : (bytes / 2 ** 20).toFixed(1));
