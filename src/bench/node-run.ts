@@ -15,6 +15,7 @@ import { fmtMs as fmt, formatRoofline, gflops, median } from './report.ts';
 import { compileBench } from './rnnc-compile.ts';
 import { buildRnncModel, streamSteps } from './rnnc-side.ts';
 import { measureRoofline } from './roofline.ts';
+import { timeCalls } from './sample.ts';
 
 /** Progress lines (stderr); tests set RNNC_BENCH_QUIET=1. */
 const log = (s: string) => {
@@ -43,17 +44,6 @@ export function parseNodeOptions(argv: readonly string[], root: string): NodeOpt
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   return { models: ids.length > 0 ? ids.map(modelById) : MODELS, reps: quick ? 1 : 3, streamSteps: quick ? 16 : 64, out };
-}
-
-/** The mean ms per call over calls that fill `minMs` (at least one call). */
-async function sample(call: () => Promise<unknown>, minMs: number): Promise<{ ms: number; calls: number }> {
-  const t0 = performance.now();
-  let calls = 0;
-  do {
-    await call();
-    calls++;
-  } while (performance.now() - t0 < minMs);
-  return { ms: (performance.now() - t0) / calls, calls };
 }
 
 export interface NodeRow {
@@ -95,8 +85,8 @@ export async function benchNodeModel(device: GPUDevice, m: BenchModel, root: str
     const counted = delta(c0);                   // what one inference call asks of WebGPU
     const inferMs: number[] = [], trainMs: number[] = [];
     for (let i = 0; i < reps; i++) {
-      const a = await sample(() => r.predict(), sampleMs);
-      const b = await sample(() => r.train(), sampleMs);
+      const a = await timeCalls(() => r.predict(), sampleMs);
+      const b = await timeCalls(() => r.train(), sampleMs);
       inferMs.push(a.ms);
       trainMs.push(b.ms);
       log(`  ${m.id}: inference ${fmt(a.ms)} ms (mean of ${a.calls}), training step ${fmt(b.ms)} ms (mean of ${b.calls})`);

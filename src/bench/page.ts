@@ -9,6 +9,7 @@ import { buildOrtModel, ortAdapter } from './ort-side.ts';
 import { profileKernels } from './profile.ts';
 import { measureRoofline, type Roofline } from './roofline.ts';
 import { buildRnncModel, streamSteps, type StreamResult } from './rnnc-side.ts';
+import { timeCalls } from './sample.ts';
 import { buildTfModel, useBackend, wasmThreads, webgpuAdapter } from './tfjs-side.ts';
 
 
@@ -52,15 +53,9 @@ export async function measure(_ctx: PageContext, fw: Framework, m: BenchModel, t
   if (task === 'train' && !r.train) throw new Error(`${fw} does not train`);
   const call = async () => (task === 'train' ? await r.train!() : (await r.predict(), null));
   const c0 = snapshot();
-  const t0 = performance.now();
-  let loss = await call();
-  const counts = delta(c0);
-  let calls = 1;
-  while (performance.now() - t0 < minMs) {
-    loss = await call();
-    calls++;
-  }
-  return { ms: (performance.now() - t0) / calls, calls, counts, loss };
+  let counts: Counts | null = null;
+  const s = await timeCalls(call, minMs, () => { counts = delta(c0); });
+  return { ms: s.ms, calls: s.calls, counts: counts!, loss: s.last };
 }
 
 /** Time per kernel of one run of a prepared rnnc model (src/bench/profile.ts). */
