@@ -44,7 +44,7 @@ const GENERATORS: Record<Op['kind'], Generator> = {
   recurrent_seq: (w, op, _t, o) => {
     const r = op as Extract<Op, { kind: 'recurrent_seq' }>;
     const c = scheduleOf(r);
-    return [recurrentForwardKernel(w, r, c.schedule, c.forwardSlice, o.subgroups ?? false)];
+    return [recurrentForwardKernel(w, r, c.schedule, c.forwardSlice, o.subgroups ?? false, o.maxWorkgroupBytes)];
   },
   recurrent_seq_grad: (w, op, _t, o) => {
     const g = op as Extract<Op, { kind: 'recurrent_seq_grad' }>;

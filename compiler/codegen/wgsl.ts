@@ -97,9 +97,9 @@ export class KernelWriter {
   /** Enables a WGSL extension (and so requires the matching WebGPU feature of the device). */
   enable(ext: WgslExtension): void { this.extensions.add(ext); }
 
-  workgroupArray(name: string, type: 'f32' | 'u32', count: number): void {
+  workgroupArray(name: string, type: 'f32' | 'u32' | 'vec4<f32>', count: number): void {
     this.decls.push(`var<workgroup> ${name}: array<${type}, ${count}>;`);
-    this.wgBytes += 4 * count;
+    this.wgBytes += (type === 'vec4<f32>' ? 16 : 4) * count;
   }
 
   /** The buffer and base offset of a tensor, marking the buffer used (for kernels that pick a base at run time). */

@@ -12,6 +12,7 @@ import type { RecurrentSeqGradOp, RecurrentSeqOp, TensorId } from '../../ir/grap
 import { cdiv } from '../../ir/builder.ts';
 import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
+import { forwardLayout, lengthOf, packStates, quadAlignment, stageInputRows } from './recurrent-workgroup.ts';
 import { gatesOf, type RecurrentSchedule } from '../../schedule/recurrent.ts';
 
 const WG = 64;
@@ -40,9 +41,6 @@ let wb = ${directional(wb)};
 let bb = ${directional(bb)};`;
 }
 
-/** The length of sequence `b` (T without lengths), clamped to [0, T]. */
-const lengthOf = (w: KernelWriter, op: RecurrentSeqOp, b: string) =>
-  (op.lengths === undefined ? 'T' : `u32(clamp(${w.load(op.lengths, b)}, 0, i32(T)))`);
 const STATE = 'let state = ((${i}u + d) * B + b) * H;   // h0/hN/c0/cN [L·D, B, H]';
 
 /** Names every per-thread variant shares: sizes, this sequence's length and its state base. */
@@ -123,6 +121,11 @@ interface WeightDots {
   readonly quads: boolean;
   /** GRU's input side: the n gate's products go to xn(u, m) (its reset gate scales only the recurrent side). */
   readonly xn?: (u: number, m: number) => string;
+  /**
+   * With quads, where the vectors are in workgroup memory as vec4: the 4 words from q of sequence
+   * 4·k + (quad lane) (the caller's `ql`), which quadBroadcast then hands to every lane of the quad.
+   */
+  readonly quadVec4?: (k: number) => string;
 }
 
 /**
@@ -146,7 +149,9 @@ function weightDots(w: KernelWriter, op: RecurrentSeqOp, p: WeightDots): string 
 }`;
   }
   const W = (u: number, g: number) => `W${u}_${g}`;
-  const words = (m: number) => (p.quads
+  const words = (m: number) => (p.quads && p.quadVec4
+    ? `${m % 4 === 0 ? `let r${m >> 2} = ${p.quadVec4(m >> 2)}; ` : ''}let v${m} = quadBroadcast(r${m >> 2}, ${m & 3}u);`
+    : p.quads
     ? `let s${m} = ${p.word(m, 'q + ql')}; let v${m} = vec4<f32>(${[0, 1, 2, 3].map((l) => `quadBroadcast(s${m}, ${l}u)`).join(', ')});`
     : `let v${m} = vec4<f32>(${[0, 1, 2, 3].map((l) => p.word(m, l === 0 ? 'q' : `q + ${l}u`)).join(', ')});`);
   const product = (u: number, m: number) => {
@@ -184,11 +189,12 @@ ${op.hN === undefined ? '' : `if (s == len - 1u) { ${w.store(op.hN, 'state + j',
 ${op.select === undefined ? '' : `if (t == ${selectedStep(op)}) { ${w.store(op.select.y, 'b * DH + d * H + j', 'h')} }`}`;
 }
 
-export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step', slice = 1, subgroups = false): KernelPlan {
+export function recurrentForwardKernel(w: KernelWriter, op: RecurrentSeqOp, schedule: RecurrentSchedule = 'per_step', slice = 1, subgroups = false,
+                                       maxWorkgroupBytes = 16384): KernelPlan {
   w.helper('sigmoid', 'tanh_');
   // Declared before any parameter word is read: see weightDots.
   if (op.hidden % 4 === 0 || (op.input !== undefined && op.input.width % 4 === 0)) w.vec4Params();
-  return schedule === 'persistent' ? persistentForward(w, op, slice, subgroups) : perStepForward(w, op);
+  return schedule === 'persistent' ? persistentForward(w, op, slice, subgroups, maxWorkgroupBytes) : perStepForward(w, op);
 }
 
 function perStepForward(w: KernelWriter, op: RecurrentSeqOp): KernelPlan {
@@ -267,15 +273,23 @@ function eachUnit(U: number, P: number, body: (u: number) => string, adjacent = 
 const fusedInput = (op: RecurrentSeqOp, u: number, m: number) => (op.input === undefined ? undefined
   : (g: number) => (op.cell === 'gru' && g === 2 ? `(xn${u}_${m} + bi${u}_2)` : `bi${u}_${g}`));
 
-function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, subgroups: boolean): KernelPlan {
+function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, subgroups: boolean, maxWorkgroupBytes: number): KernelPlan {
   const H = op.hidden, P = persistentThreads(H, FORWARD_UNITS), U = Math.ceil(H / P), G = gatesOf(op);
   const y = op.yUnread ? '' : w.base(op.y, true).base;
+  const { vecState, stageInput } = forwardLayout(op, slice, subgroups, maxWorkgroupBytes);
+  const I = op.input?.width ?? 0;
   // The previous state of the unit: GRU's cell reads it, and a saved hprev (not in a forward-only copy).
+  // With vec4 states every thread keeps its units' states in registers too (hreg), as it keeps c.
   const hpjRead = op.cell === 'gru' || !op.forwardOnly;
-  w.workgroupArray('hsh', 'f32', slice * H);
+  if (vecState) w.workgroupArray('hsh4', 'vec4<f32>', slice * H / 4);
+  else w.workgroupArray('hsh', 'f32', slice * H);
+  if (stageInput) w.workgroupArray('xsh4', 'vec4<f32>', slice * I / 4);
   const seqs = [...Array(slice).keys()], units = [...Array(U).keys()];
   const zero = G === 1 ? '0.0' : `vec${G}<f32>()`;
   const gru = op.cell === 'gru';
+  // State word q of sequence m, and where a thread keeps the new state of its unit u and sequence m.
+  const stateWord = (m: number, q: string) => (vecState ? `hsh4[${m * H / 4}u + (${q}) / 4u][(${q}) % 4u]` : `hsh[${m * H}u + ${q}]`);
+  const hreg = (u: number, m: number) => `hreg${u}_${m}`;
   // The dot products of every unit this thread owns with the input (when fused) and the previous state of
   // every sequence of the slice: each loaded weight feeds `slice` sequences, each loaded word U units.
   // On SwiftShader every load with a computed index is a bounds-checked gather costing as much as 10-15
@@ -283,19 +297,24 @@ function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, s
   const common = { units, seqs, acc: (u: number, m: number) => `acc${u}_${m}`, quads: subgroups };
   const inputDots = op.input === undefined ? '' : `
 ${gru ? units.flatMap((u) => seqs.map((m) => `var xn${u}_${m} = 0.0;`)).join(' ') : ''}
-{
+{${stageInput ? '' : `
   // The input row each sequence reads at this step (its time index, as stepIndices computes it).
-  ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + select(s, len${m} - 1u - s, d == 1u && s < len${m})) * ${op.input!.width}u;`).join('\n  ')}
-  ${weightDots(w, op, { ...common, L: op.input.width, row: (u) => `wi${u}`, word: (m, q) => w.load(op.input!.x, `xr${m} + ${q}`),
-                        xn: gru ? (u, m) => `xn${u}_${m}` : undefined }).replace(/\n/g, '\n  ')}
+  ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + select(s, len${m} - 1u - s, d == 1u && s < len${m})) * ${I}u;`).join('\n  ')}`}
+  ${weightDots(w, op, {
+    ...common, L: I, row: (u) => `wi${u}`, xn: gru ? (u, m) => `xn${u}_${m}` : undefined,
+    ...(stageInput
+      ? { word: (m: number, q: string) => `xsh4[${m * I / 4}u + (${q}) / 4u][(${q}) % 4u]`, quadVec4: (k: number) => `xsh4[(${4 * k}u + ql) * ${I / 4}u + q / 4u]` }
+      : { word: (m: number, q: string) => w.load(op.input!.x, `xr${m} + ${q}`) }),
+  }).replace(/\n/g, '\n  ')}
 }`;
   // Where each owned unit's gate-0 row starts in W_hh (and W_ih when fused), in params.
   const unitRow = (u: number, width: string) => `min(lid.x + ${u * P}u, H - 1u) * ${width}`;
   const weightBases = `${units.map((u) => `let wt${u} = wb + ${unitRow(u, 'H')};`).join(' ')}${op.input === undefined ? '' : `
 let wib = ${directional(op.input.wih.map((t) => w.base(t).base))};
-${units.map((u) => `let wi${u} = wib + ${unitRow(u, `${op.input!.width}u`)};`).join(' ')}`}`;
+${units.map((u) => `let wi${u} = wib + ${unitRow(u, `${I}u`)};`).join(' ')}`}`;
   const dots = `${units.flatMap((u) => seqs.map((m) => `var acc${u}_${m} = ${zero};`)).join(' ')}${inputDots}
-${weightDots(w, op, { ...common, L: H, row: (u) => `wt${u}`, word: (m, q) => `hsh[${m * H}u + ${q}]` })}`;
+${weightDots(w, op, { ...common, L: H, row: (u) => `wt${u}`, word: stateWord,
+                      ...(vecState ? { quadVec4: (k: number) => `hsh4[(${4 * k}u + ql) * ${H / 4}u + q / 4u]` } : {}) })}`;
   // Sequence m of the slice: its own b, length, state base and step indices, shadowing the outer names.
   const seq = (m: number, body: string) => `{
   let b = b0 + ${m}u; let len = len${m};
@@ -304,13 +323,16 @@ ${weightDots(w, op, { ...common, L: H, row: (u) => `wt${u}`, word: (m, q) => `hs
     ${body.replace(/\n/g, '\n    ')}
   }
 }`;
-  const regs = [...Array(U).keys()].flatMap((u) => seqs.map((m) => `var creg${u}_${m} = 0.0;`)).join(' ');
+  const regs = units.flatMap((u) => seqs.map((m) => `var creg${u}_${m} = 0.0;${vecState ? ` var ${hreg(u, m)} = 0.0;` : ''}`)).join(' ');
+  const keepState = (u: number, m: number, h: string) => (vecState ? `${hreg(u, m)} = ${h};` : `hsh[${m * H}u + j] = ${h};`);
   const body = `
 let d = wid.y;${sizes(w, op)}
 let b0 = wid.x * ${slice}u;${op.input === undefined ? '' : `
 let bib = ${directional(op.input.bih.map((t) => w.base(t).base))};`}
 ${seqs.map((m) => `let len${m} = select(0u, ${lengthOf(w, op, `min(b0 + ${m}u, B - 1u)`)}, b0 + ${m}u < B);`).join('\n')}
-${regs}
+${regs}${vecState ? `
+let ql = sgid & 3u;
+${quadAlignment(P, U)}` : ''}
 // The recurrent bias of each owned unit, loaded once: every sequence and step adds the same words.
 ${units.map((u) => range(G).map((g) => `let bh${u}_${g} = ${w.paramWord(`bb + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)`)};`).join(' ')).join('\n')}
 ${op.input === undefined ? '' : units.map((u) => range(G).map((g) => `let bi${u}_${g} = ${w.paramWord(`bib + ${g * H}u + min(lid.x + ${u * P}u, H - 1u)`)};`).join(' ')).join('\n')}
@@ -318,21 +340,27 @@ ${weightBases}
 ${eachUnit(U, P, (u) => seqs.map((m) => `{
   let b = min(b0 + ${m}u, B - 1u);
   ${STATE.replace('${i}', String(op.stateIndex))}
-  hsh[${m * H}u + j] = ${op.h0 === undefined ? '0.0' : w.load(op.h0, 'state + j')};
+  ${keepState(u, m, op.h0 === undefined ? '0.0' : w.load(op.h0, 'state + j'))}
   creg${u}_${m} = ${op.c0 === undefined ? '0.0' : w.load(op.c0, 'state + j')};
-}`).join('\n'))}
+}`).join('\n'))}${vecState ? `
+${packStates(H, P, units, seqs)}` : ''}${stageInput ? `
+${stageInputRows(w, op, slice, P, '0u')}` : ''}
 workgroupBarrier();
 for (var s = 0u; s < T; s++) {
   ${dots}
-  workgroupBarrier();   // every thread has read the states of the previous step: overwrite them
+  workgroupBarrier();   // every thread has read the states (and inputs) of the step: overwrite them
   ${eachUnit(U, P, (u) => `${seqs.map((m) => seq(m, `if (!valid) {
   ${op.yUnread ? '' : `arena[${y} + ybase + j] = 0.0;`}
   ${saved(w, op, op.hprev, 'row * H + j', '0.0')}
 } else {
   let acc = acc${u}_${m};
-  ${hpjRead ? `let hpj = hsh[${m * H}u + j];` : ''}${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`, fusedInput(op, u, m))}${forwardStores(w, op, y)}
-  hsh[${m * H}u + j] = h;
-}`)).join('\n')}`)}
+  ${hpjRead ? `let hpj = ${vecState ? hreg(u, m) : `hsh[${m * H}u + j]`};` : ''}${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`, fusedInput(op, u, m))}${forwardStores(w, op, y)}
+  ${keepState(u, m, 'h')}
+}`)).join('\n')}`)}${vecState ? `
+  ${packStates(H, P, units, seqs).replace(/\n/g, '\n  ')}` : ''}${stageInput ? `
+  if (s + 1u < T) {
+    ${stageInputRows(w, op, slice, P, 's + 1u').replace(/\n/g, '\n    ')}
+  }` : ''}
   workgroupBarrier();
 }`;
   return { body, workgroupSize: [P, 1, 1], grid: [cdiv(op.batch, slice), op.dirs, 1] };
