@@ -12,12 +12,13 @@ export const lengthOf = (w: KernelWriter, op: RecurrentSeqOp, b: string) =>
  * How a persistent forward workgroup keeps its vectors in workgroup memory. By default hsh, one f32 per
  * state word, with the fused input read from storage. `vecState` (subgroups, H a multiple of 4, a slice of
  * whole quads of sequences): hsh4, the states as vec4, so that in the dot products each quad lane loads 4
- * words of one sequence and quadBroadcast hands them round (a quarter of the scalar loads); and where the
- * fused input is a multiple of 4 wide and fits beside the states (`stageInput`), xsh4, the slice's input rows of the step,
- * staged the same way (each x word was a storage load per quad and sequence). On SwiftShader: M1 inference
- * 44.9 → 43.1 ms, M3 107.1 → 100.1 (medians of 40 alternating single calls in one page, 2026-12-07;
- * states alone: M1 44.4). The new states take a quad exchange and a write per quad and sequence
- * (packStates), the inputs a copy per step (stageInputRows), which eat much of the loads saved.
+ * words of one sequence and quadBroadcast hands them round (a quarter of the scalar loads); each thread
+ * keeps its units' new states in registers (hreg) for packStates. `stageInput` (the fused input a multiple
+ * of 4 wide, and fitting beside the states): xsh4, the slice's input rows of the step, staged the same way
+ * (each x word was a storage load per quad and sequence). On SwiftShader: M1 inference 44.9 → 43.1 ms, M3
+ * 107.1 → 100.1 (medians of 40 alternating single calls in one page, 2026-12-07; states alone: M1 44.4),
+ * before packStates' transposed writes took another 3.8%. An upper bound (loads from unwritten arrays) was
+ * 15% and 11%: the exchange, the writes and the copy take about half of it back.
  */
 export interface ForwardLayout { readonly vecState: boolean; readonly stageInput: boolean }
 
@@ -43,7 +44,8 @@ ${[...Array(U).keys()].map((u) => `let jb${u} = ((lid.x & ~3u) + ${u * P}u) / 4u
  * transposes its 4 × 4 blocks (quad lane l holds unit l of sequences 4k .. 4k + 3; lane ql writes sequence
  * 4k + ql's 4 units), so every lane stores at once (one store per quad and sequence, taken by one lane
  * after the other, ran M1's inference 3.8% slower, M3's too: 40 alternating single calls). Where a quad
- * is not aligned (qa false, never seen) each thread writes its own components.
+ * is not aligned (qa false, never seen) each thread writes its own components, which WGSL does not promise
+ * race-free either; the GPU tests pass with it forced on SwiftShader.
  */
 export function packStates(H: number, P: number, units: readonly number[], seqs: readonly number[]): string {
   const groups = [...Array(seqs.length / 4).keys()];
