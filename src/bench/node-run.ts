@@ -15,15 +15,10 @@ import { fmtMs as fmt, formatRoofline, gflops, median } from './report.ts';
 import { compileBench } from './rnnc-compile.ts';
 import { buildRnncModel, streamSteps } from './rnnc-side.ts';
 import { measureRoofline } from './roofline.ts';
-import { timeCalls } from './sample.ts';
-
-/** Progress lines (stderr); tests set RNNC_BENCH_QUIET=1. */
-const log = (s: string) => {
-  if (!process.env.RNNC_BENCH_QUIET) process.stderr.write(`${s}\n`);
-};
+import { SAMPLE_MS, timeCalls } from './sample.ts';
+import { log, optionValue } from './cli.ts';
 
 const USAGE = 'usage: npm run bench -- --node [--quick] [--model M1[,M3]] [--out FILE | --no-out]';
-const SAMPLE_MS = 1000;
 
 interface NodeOptions { models: readonly BenchModel[]; reps: number; streamSteps: number; out: string | null }
 
@@ -33,8 +28,8 @@ export function parseNodeOptions(argv: readonly string[], root: string): NodeOpt
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${a} needs a value\n${USAGE}`);
+      const [v, last] = optionValue(argv, i, USAGE);
+      i = last;
       return v;
     };
     if (a === '--quick') quick = true;

@@ -15,11 +15,11 @@ import {
   type Roofline, type StreamFigures, type Task,
 } from './report.ts';
 import { compileBench, type Compiled, type Schedule } from './rnnc-compile.ts';
+import { log, optionValue } from './cli.ts';
+import { SAMPLE_MS } from './sample.ts';
 import type { StreamResult } from './rnnc-side.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The least time one timed sample spans (spec/performance.md, Method). */
-const SAMPLE_MS = 1000;
 
 export interface BenchOptions {
   readonly models: readonly BenchModel[];
@@ -53,8 +53,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
+      const [v, last] = optionValue(argv, i, USAGE);
+      i = last;
       return v;
     };
     if (a === '--quick') quick = true;
@@ -73,10 +73,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   };
 }
 
-/** Progress lines (stderr); tests set RNNC_BENCH_QUIET=1. */
-const log = (s: string) => {
-  if (!process.env.RNNC_BENCH_QUIET) process.stderr.write(`${s}\n`);
-};
 const short = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n').slice(0, 3).join(' ').slice(0, 400);
 
 function figures(c: Compiled): RnncFigures {

@@ -2,6 +2,9 @@
 // then more until `minMs` have passed, timed together; a sample is the mean per call. A call of 100 ms is
 // otherwise one draw of the machine's noise (spec/performance.md, "Where the spread comes from").
 
+/** The least time one timed sample spans (spec/performance.md, Method). */
+export const SAMPLE_MS = 1000;
+
 /** Times `call` over at least `minMs` (at least one call); `afterFirst` runs right after the first call returns. */
 export async function timeCalls<T>(call: () => Promise<T>, minMs: number, afterFirst?: () => void): Promise<{ ms: number; calls: number; last: T }> {
   const t0 = performance.now();

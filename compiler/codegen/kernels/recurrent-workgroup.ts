@@ -9,6 +9,12 @@ export const lengthOf = (w: KernelWriter, op: RecurrentSeqOp, b: string) =>
   (op.lengths === undefined ? 'T' : `u32(clamp(${w.load(op.lengths, b)}, 0, i32(T)))`);
 
 /**
+ * The time index of step `s` of a sequence `len` steps long in direction d: s forward, len - 1 - s backward
+ * (steps past the length keep s, and are masked). Every recurrence kernel indexes time through it.
+ */
+export const timeIndex = (s: string, len: string) => `select(${s}, ${len} - 1u - (${s}), d == 1u && ${s} < ${len})`;
+
+/**
  * How a persistent forward workgroup keeps its vectors in workgroup memory. By default hsh, one f32 per
  * state word, with the fused input read from storage. `vecState` (subgroups, H a multiple of 4, a slice of
  * whole quads of sequences): hsh4, the states as vec4, so that in the dot products each quad lane loads 4
@@ -69,16 +75,16 @@ export function packStates(H: number, P: number, units: readonly number[], seqs:
 }
 
 /**
- * Copies the slice's input rows of step `s` (each sequence's time index, as stepIndices computes it) into
+ * Copies the slice's input rows of step `s` (each sequence's time index, timeIndex) into
  * xsh4, spread over the threads a vec4 at a time. Step s + 1's rows are copied while step s updates its
  * states, so the barrier that ends the step covers them.
  */
 export function stageInputRows(w: KernelWriter, op: RecurrentSeqOp, slice: number, P: number, s: string): string {
   const I = op.input!.width, I4 = I / 4;
   return `for (var i = lid.x; i < ${slice * I4}u; i += ${P}u) {
-  let m = i / ${I4}u; let b = min(b0 + m, B - 1u); let st = ${s};
+  let m = i / ${I4}u; let b = min(b0 + m, B - 1u);
   let len = select(0u, ${lengthOf(w, op, 'b')}, b0 + m < B);
-  let x = (b * T + select(st, len - 1u - st, d == 1u && st < len)) * ${I}u + (i % ${I4}u) * 4u;
+  let x = (b * T + ${timeIndex(s, 'len')}) * ${I}u + (i % ${I4}u) * 4u;
   xsh4[i] = vec4<f32>(${[0, 1, 2, 3].map((k) => w.load(op.input!.x, k === 0 ? 'x' : `x + ${k}u`)).join(', ')});
 }`;
 }

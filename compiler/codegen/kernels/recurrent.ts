@@ -12,7 +12,7 @@ import type { RecurrentSeqGradOp, RecurrentSeqOp, TensorId } from '../../ir/grap
 import { cdiv } from '../../ir/builder.ts';
 import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
-import { forwardLayout, lengthOf, packStates, quadAlignment, stageInputRows } from './recurrent-workgroup.ts';
+import { forwardLayout, lengthOf, packStates, quadAlignment, stageInputRows, timeIndex } from './recurrent-workgroup.ts';
 import { gatesOf, type RecurrentSchedule } from '../../schedule/recurrent.ts';
 
 const WG = 64;
@@ -53,7 +53,7 @@ ${STATE.replace('${i}', String(op.stateIndex))}`;
 /** Per step s: whether it is a real step, its time index t, and the row bases of the saved tensors. */
 const stepIndices = `
 let valid = s < len;
-let t = select(s, len - 1u - s, d == 1u && valid);
+let t = ${timeIndex('s', 'len')};
 let row = (d * B + b) * T + t;          // [D,B,T] row of xproj / hprev / gates / cells
 let ybase = (b * T + t) * DH + d * H;   // y[b, t, d·H]`;
 
@@ -298,8 +298,8 @@ function persistentForward(w: KernelWriter, op: RecurrentSeqOp, slice: number, s
   const inputDots = op.input === undefined ? '' : `
 ${gru ? units.flatMap((u) => seqs.map((m) => `var xn${u}_${m} = 0.0;`)).join(' ') : ''}
 {${stageInput ? '' : `
-  // The input row each sequence reads at this step (its time index, as stepIndices computes it).
-  ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + select(s, len${m} - 1u - s, d == 1u && s < len${m})) * ${I}u;`).join('\n  ')}`}
+  // The input row each sequence reads at this step (its time index, timeIndex).
+  ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + ${timeIndex('s', `len${m}`)}) * ${I}u;`).join('\n  ')}`}
   ${weightDots(w, op, {
     ...common, L: I, row: (u) => `wi${u}`, xn: gru ? (u, m) => `xn${u}_${m}` : undefined,
     ...(stageInput
