@@ -9,6 +9,7 @@ import { fieldName } from '../codegen/wgsl.ts';
 import { normWorkgroups } from '../codegen/kernels/optimizer.ts';
 import type { Graph, OpNode, Tensor, TensorId } from '../ir/graph.ts';
 import type { Lowered } from '../lower/lower.ts';
+import { fuseHeads } from '../passes/fuse-head.ts';
 import { type MemoryPlan, tensorsOf, writesOf } from '../passes/plan-memory.ts';
 
 export interface AssembleInput {
@@ -84,7 +85,10 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
     }
     return forwardOnly.get(o)!;
   });
-  const inferOps = withoutSaves(needed(graph, outputs, 'forward'));
+  // ... and there a recurrence followed by the dense layer (and softmax) that reads its selected step
+  // runs them in its own kernel (passes/fuse-head.ts).
+  const headCopies = new Map<OpNode, OpNode>();
+  const inferOps = fuseHeads(graph, withoutSaves(needed(graph, outputs, 'forward')), headCopies);
   // Training needs no input gradients: drop the ops that only compute them.
   const inputGrads = new Set(inputGradients.values());
   const onlyInputGrads = (o: OpNode) => { const w = writesOf(o.op); return w.length > 0 && w.every((t) => inputGrads.has(t)); };
@@ -94,8 +98,12 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const gradOps = lowered.loss === null ? [] : [...needed(graph, [lowered.loss, ...outputs], 'forward'), ...backOps];
   const trainOps = training ? [...lossOps, ...backOps.filter((o) => !onlyInputGrads(o)), ...graph.ops.filter((o) => o.phase === 'update')] : [];
   const state = graph.tensors.filter((t) => t.persistent).map((t) => t.id);
-  const streamOps = streamBlocker === null ? withoutSaves(needed(graph, [...outputs, ...state], 'stream')) : [];
-  const allOps = graph.ops.flatMap((o) => [o, ...(forwardOnly.has(o) ? [forwardOnly.get(o)!] : [])])
+  const streamOps = streamBlocker === null ? fuseHeads(graph, withoutSaves(needed(graph, [...outputs, ...state], 'stream')), headCopies) : [];
+  const copiesOf = (o: OpNode): OpNode[] => {
+    const fo = forwardOnly.get(o);
+    return fo === undefined ? [] : [fo, ...(headCopies.has(fo) ? [headCopies.get(fo)!] : [])];
+  };
+  const allOps = graph.ops.flatMap((o) => [o, ...copiesOf(o)])
     .filter((o) => inferOps.includes(o) || trainOps.includes(o) || gradOps.includes(o) || streamOps.includes(o));
   const { kernels, emitted } = emitKernels(graph, allOps, uniforms, offsetField, training, codegen);
   // The WebGPU features the device needs: one per WGSL extension any kernel enables.
@@ -159,7 +167,10 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
         const c = scheduleOf(op);
         const fused = op.input === undefined ? ''
           : `; the input projection runs inside the recurrence (input width ${op.input.width} ≤ ${op.hidden} units: fuse-input-projection)`;
-        return { layer: o.label, choice: c.schedule, reason: c.reason + fused };
+        const fo = forwardOnly.get(o), head = fo === undefined ? undefined : headCopies.get(fo);
+        const headNote = head === undefined || head.op.kind !== 'recurrent_seq' ? ''
+          : `; inference runs the dense layer${head.op.head!.softmax ? ' and softmax' : ''} reading its last state inside the recurrence, one dispatch where there were ${head.op.head!.softmax ? 3 : 2} (fuse-head)`;
+        return { layer: o.label, choice: c.schedule, reason: c.reason + fused + headNote };
       }),
       streamBlocker === null
         ? { layer: 'stream_step', choice: 'available', reason: 'every op is per-step or a causal recurrence' }

@@ -109,7 +109,15 @@ export interface RecurrentSeqOp {
   readonly yUnread?: boolean;
   /** Set by the schedule pass (scheduleRecurrences), which runs before any pass or kernel that depends on it. */
   readonly scheduled?: RecurrentScheduleChoice;
+  /**
+   * Set by fuse-head on a forward-only copy (one direction, `select` set): the dense layer that reads
+   * `select.y`, and its softmax, run in this kernel after the last step (passes/fuse-head.ts).
+   */
+  readonly head?: RecurrentHead;
 }
+
+/** A recurrence's fused epilogue: dense.a is the recurrence's select.y; softmax.x (if any) is dense.y. */
+export interface RecurrentHead { readonly dense: MatmulOp; readonly softmax?: SoftmaxOp }
 
 /**
  * Backward of RecurrentSeqOp through time. Produces the pre-activation gradients for the input side

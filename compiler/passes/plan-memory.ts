@@ -9,7 +9,7 @@ export function tensorsOf(op: Op): TensorId[] {
   const out: TensorId[] = [];
   const visit = (o: object): void => {
     for (const [k, v] of Object.entries(o)) {
-      if ((k === 'fwd' || k === 'select' || k === 'input') && typeof v === 'object' && v) { visit(v); continue; }
+      if (NESTED.has(k) && typeof v === 'object' && v) { visit(v); continue; }
       if (typeof v === 'number' && TENSOR_FIELDS.has(k)) out.push(v);
       else if (Array.isArray(v) && TENSOR_LIST_FIELDS.has(k)) for (const x of v) out.push(x as TensorId);
     }
@@ -17,6 +17,8 @@ export function tensorsOf(op: Op): TensorId[] {
   visit(op);
   return out;
 }
+// Fields holding a nested op or part of one (a recurrence's fused head holds a dense op and a softmax).
+const NESTED = new Set(['fwd', 'select', 'input', 'head', 'dense', 'softmax']);
 const TENSOR_FIELDS = new Set(['a', 'b', 'bias', 'y', 'x', 'x2', 'xproj', 'lengths', 'h0', 'c0', 'hprev', 'gates', 'cells',
   'hN', 'cN', 'dy', 'dhN', 'dcN', 'dxproj', 'dhproj', 'dcCarry', 'dh0', 'dc0', 'idx', 'table', 'pred', 'target', 'dx',
   's', 'u', 'e', 'weights', 'de', 'ds', 'du', 'dtarget', 'biasGrad', 'fusedGrad', 'dySelect',
@@ -35,7 +37,7 @@ export function writesOf(op: Op): TensorId[] {
   const defined = (xs: (TensorId | undefined)[]) => xs.filter((x): x is TensorId => x !== undefined);
   switch (op.kind) {
     case 'embedding': return [op.grad ? op.table : op.y];
-    case 'recurrent_seq': return defined([op.y, op.hprev, op.gates, op.cells, op.hN, op.cN, op.select?.y]);
+    case 'recurrent_seq': return defined([op.y, op.hprev, op.gates, op.cells, op.hN, op.cN, op.select?.y, op.head?.dense.y, op.head?.softmax?.y]);
     case 'recurrent_seq_grad': return defined([op.dxproj, op.dhproj, op.dcCarry, op.dh0, op.dc0]);
     case 'time_pool': return [op.dx ?? op.y];
     case 'softmax': return [op.grad ? op.dx! : op.y];

@@ -92,7 +92,7 @@ describe('fuse-input-projection', () => {
   it('a persistent recurrence computes its own input projection: no projection matmul, no transposed weights', () => {
     const infer = names(M1);
     expect(infer.filter((n) => /input_projection|transpose/.test(n))).toEqual([]);
-    expect(infer).toHaveLength(3);   // the recurrence, the dense head, its softmax
+    expect(infer).toHaveLength(1);   // the recurrence, the dense head and its softmax fused in (fuse-head)
     expect(compileModel(checked(M1, 'm1.rnn')).schedules[0]!.reason).toMatch(/input projection runs inside the recurrence \(input width 32 ≤ 128/);
   });
   it('keeps the matmul for one dispatch per step, and for inputs wider than the state', () => {
@@ -184,7 +184,7 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     const b = compileModel(checked(M1, 'm1.rnn'));
     const names = b.programs.stream_step!.dispatches.map((d) => b.kernels[d.kernel]!.name);
     expect(names.filter((n) => /last_step|transpose/.test(n))).toEqual([]);
-    expect(names).toHaveLength(3);   // the recurrence, the dense head, its softmax
+    expect(names).toHaveLength(1);   // the recurrence, the dense head and its softmax fused in (fuse-head)
   });
   it('a persistent stream step writes its final state into the carried state; one dispatch per step keeps the copies', () => {
     const stepOf = (opts: Parameters<typeof compileModel>[1]) => {
@@ -201,8 +201,9 @@ describe('forward-only recurrences in programs without a backward pass', () => {
     const copied = stepOf({ schedule: 'per_step' });
     expect(copied.names.filter((n) => /carry_state/.test(n))).toHaveLength(2);   // h and c
     expect(copied.wgsl).toMatch(/o_enc_h_next/);
-    // The step runs at its own time = 1, whatever time the caller's dims say: one recurrence dispatch.
-    expect([inPlace.count, copied.count]).toEqual([3, 6]);
+    // The step runs at its own time = 1, whatever time the caller's dims say: one recurrence dispatch
+    // (persistent: the head fused in; per step: the recurrence, the head, its softmax and two copies).
+    expect([inPlace.count, copied.count]).toEqual([1, 6]);
     expect(dispatchFormula(compileModel(checked(M1, 'm1.rnn'), { schedule: 'per_step' }).programs.stream_step!)).toBe('6');
     // Final states that are model outputs are written by infer too: the stream step writes them and copies.
     const states = compileModel(checked(`model states {

@@ -12,6 +12,7 @@ import type { RecurrentSeqGradOp, RecurrentSeqOp, TensorId } from '../../ir/grap
 import { cdiv } from '../../ir/builder.ts';
 import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
+import { headEpilogue } from './recurrent-head.ts';
 import { forwardLayout, lengthOf, packStates, quadAlignment, stageInputRows, timeIndex } from './recurrent-workgroup.ts';
 import { gatesOf, type RecurrentSchedule } from '../../schedule/recurrent.ts';
 
@@ -362,7 +363,7 @@ for (var s = 0u; s < T; s++) {
     ${stageInputRows(w, op, slice, P, 's + 1u').replace(/\n/g, '\n    ')}
   }` : ''}
   workgroupBarrier();
-}`;
+}${op.head === undefined ? '' : headEpilogue(w, op, slice, P)}`;
   return { body, workgroupSize: [P, 1, 1], grid: [cdiv(op.batch, slice), op.dirs, 1] };
 }
 
