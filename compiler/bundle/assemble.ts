@@ -88,7 +88,8 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   // ... and there a recurrence followed by the dense layer (and softmax) that reads its selected step
   // runs them in its own kernel (passes/fuse-head.ts).
   const headCopies = new Map<OpNode, OpNode>();
-  const inferOps = fuseHeads(graph, withoutSaves(needed(graph, outputs, 'forward')), headCopies);
+  const headMemory = { slots: memory.slots, touchedBy };
+  const inferOps = fuseHeads(graph, withoutSaves(needed(graph, outputs, 'forward')), headCopies, headMemory);
   // Training needs no input gradients: drop the ops that only compute them.
   const inputGrads = new Set(inputGradients.values());
   const onlyInputGrads = (o: OpNode) => { const w = writesOf(o.op); return w.length > 0 && w.every((t) => inputGrads.has(t)); };
@@ -98,7 +99,7 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
   const gradOps = lowered.loss === null ? [] : [...needed(graph, [lowered.loss, ...outputs], 'forward'), ...backOps];
   const trainOps = training ? [...lossOps, ...backOps.filter((o) => !onlyInputGrads(o)), ...graph.ops.filter((o) => o.phase === 'update')] : [];
   const state = graph.tensors.filter((t) => t.persistent).map((t) => t.id);
-  const streamOps = streamBlocker === null ? fuseHeads(graph, withoutSaves(needed(graph, [...outputs, ...state], 'stream')), headCopies) : [];
+  const streamOps = streamBlocker === null ? fuseHeads(graph, withoutSaves(needed(graph, [...outputs, ...state], 'stream')), headCopies, headMemory) : [];
   const copiesOf = (o: OpNode): OpNode[] => {
     const fo = forwardOnly.get(o);
     return fo === undefined ? [] : [fo, ...(headCopies.has(fo) ? [headCopies.get(fo)!] : [])];

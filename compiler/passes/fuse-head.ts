@@ -8,7 +8,7 @@
 // (twice the time); with the recurrence alone, about one in two hundred.
 // A program-level pass: the graph is shared by every program, and training keeps the three ops.
 import type { SizeExpr } from '../../runtime/bundle.ts';
-import type { Graph, MatmulOp, Op, OpNode, RecurrentHead, RecurrentSeqOp, SoftmaxOp } from '../ir/graph.ts';
+import type { Graph, MatmulOp, Op, OpNode, RecurrentHead, RecurrentSeqOp, SoftmaxOp, TensorId } from '../ir/graph.ts';
 
 const sameSize = (a: SizeExpr, b: SizeExpr) => JSON.stringify(a) === JSON.stringify(b);
 const unset = (x: SizeExpr | undefined) => x === undefined || x === 0;
@@ -33,22 +33,39 @@ function softmaxHead(dense: MatmulOp, s: Op | undefined): SoftmaxOp | null {
   return sameSize(s.rows, dense.m) && sameSize(s.cols, dense.n) ? s : null;
 }
 
+/** Where the memory plan put the tensors, and what a node's kernel reads or writes. */
+export interface HeadMemory {
+  readonly slots: ReadonlyMap<TensorId, number>;
+  readonly touchedBy: (node: OpNode) => readonly TensorId[];
+}
+
+/**
+ * Whether the head's outputs share a memory slot with a tensor the recurrence's kernel touches. The plan
+ * lets a tensor reuse the slot of one whose last use came before it (the previous layer's output, read
+ * only by this recurrence, say), which is safe across dispatches but not inside one: a workgroup that
+ * writes its logits early would overwrite rows another workgroup is still reading.
+ */
+function sharesSlot(node: OpNode, outputs: readonly TensorId[], mem: HeadMemory): boolean {
+  const taken = new Set(mem.touchedBy(node).flatMap((t) => (mem.slots.has(t) ? [mem.slots.get(t)!] : [])));
+  return outputs.some((t) => mem.slots.has(t) && taken.has(mem.slots.get(t)!));
+}
+
 /**
  * `program` with each recurrence → dense (→ softmax) run, the three consecutive in the program, replaced
- * by the recurrence carrying `head`. Only consecutive ops fuse: the memory plan may let a tensor of an op
- * in between share a slot with the head's outputs, which the fused kernel writes earlier. `copies` keeps
- * one fused node per recurrence node, so that programs that share it share its kernel.
+ * by the recurrence carrying `head`. Only consecutive ops fuse, and only where the head's outputs have
+ * memory of their own (sharesSlot). `copies` keeps one fused node per recurrence node, so that programs
+ * that share it share its kernel.
  */
-export function fuseHeads(g: Graph, program: readonly OpNode[], copies: Map<OpNode, OpNode>): OpNode[] {
+export function fuseHeads(g: Graph, program: readonly OpNode[], copies: Map<OpNode, OpNode>, mem: HeadMemory): OpNode[] {
   const out: OpNode[] = [];
   for (let i = 0; i < program.length; i++) {
     const node = program[i]!;
     const dense = node.op.kind === 'recurrent_seq' ? denseHead(g, node.op, program[i + 1]?.op) : null;
-    if (dense === null || node.op.kind !== 'recurrent_seq') {
+    const softmax = dense === null ? null : softmaxHead(dense, program[i + 2]?.op);
+    if (dense === null || node.op.kind !== 'recurrent_seq' || sharesSlot(node, [dense.y, ...(softmax ? [softmax.y] : [])], mem)) {
       out.push(node);
       continue;
     }
-    const softmax = softmaxHead(dense, program[i + 2]?.op);
     const head: RecurrentHead = softmax === null ? { dense } : { dense, softmax };
     if (!copies.has(node)) copies.set(node, { ...node, op: { ...node.op, head } });
     out.push(copies.get(node)!);
