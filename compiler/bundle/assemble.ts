@@ -168,9 +168,10 @@ export function assembleBundle({ model, lowered, graph, memory, training, stream
         const c = scheduleOf(op);
         const fused = op.input === undefined ? ''
           : `; the input projection runs inside the recurrence (input width ${op.input.width} ≤ ${op.hidden} units: fuse-input-projection)`;
-        const fo = forwardOnly.get(o), head = fo === undefined ? undefined : headCopies.get(fo);
-        const headNote = head === undefined || head.op.kind !== 'recurrent_seq' ? ''
-          : `; inference runs the dense layer${head.op.head!.softmax ? ' and softmax' : ''} reading its last state inside the recurrence, one dispatch where there were ${head.op.head!.softmax ? 3 : 2} (fuse-head)`;
+        const fo = forwardOnly.get(o), headCopy = fo === undefined ? undefined : headCopies.get(fo)?.op;
+        const head = headCopy?.kind === 'recurrent_seq' ? headCopy.head : undefined;
+        const headNote = head === undefined ? ''
+          : `; inference runs the dense layer${head.softmax ? ' and softmax' : ''} reading its last state inside the recurrence, one dispatch where there were ${head.softmax ? 3 : 2} (fuse-head)`;
         return { layer: o.label, choice: c.schedule, reason: c.reason + fused + headNote };
       }),
       streamBlocker === null

@@ -59,15 +59,15 @@ function sharesSlot(node: OpNode, outputs: readonly TensorId[], mem: HeadMemory)
 export function fuseHeads(g: Graph, program: readonly OpNode[], copies: Map<OpNode, OpNode>, mem: HeadMemory): OpNode[] {
   const out: OpNode[] = [];
   for (let i = 0; i < program.length; i++) {
-    const node = program[i]!;
-    const dense = node.op.kind === 'recurrent_seq' ? denseHead(g, node.op, program[i + 1]?.op) : null;
+    const node = program[i]!, op = node.op;
+    const dense = op.kind === 'recurrent_seq' ? denseHead(g, op, program[i + 1]?.op) : null;
     const softmax = dense === null ? null : softmaxHead(dense, program[i + 2]?.op);
-    if (dense === null || node.op.kind !== 'recurrent_seq' || sharesSlot(node, [dense.y, ...(softmax ? [softmax.y] : [])], mem)) {
+    if (op.kind !== 'recurrent_seq' || dense === null || sharesSlot(node, [dense.y, ...(softmax ? [softmax.y] : [])], mem)) {
       out.push(node);
       continue;
     }
     const head: RecurrentHead = softmax === null ? { dense } : { dense, softmax };
-    if (!copies.has(node)) copies.set(node, { ...node, op: { ...node.op, head } });
+    if (!copies.has(node)) copies.set(node, { ...node, op: { ...op, head } });
     out.push(copies.get(node)!);
     i += softmax === null ? 1 : 2;
   }

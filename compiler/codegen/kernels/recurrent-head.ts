@@ -4,6 +4,7 @@
 // matmul and softmax kernels it replaces (codegen/kernels/matmul.ts, softmax.ts).
 import type { RecurrentSeqOp } from '../../ir/graph.ts';
 import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
+import { softmaxRow } from './softmax.ts';
 
 /** WGSL run after the time loop, in uniform control flow; `b0` is the slice's first sequence, `P` the threads. */
 export function headEpilogue(w: KernelWriter, op: RecurrentSeqOp, slice: number, P: number): string {
@@ -12,18 +13,13 @@ export function headEpilogue(w: KernelWriter, op: RecurrentSeqOp, slice: number,
   // opB(B)[k, o]: the weight as the dense op reads it.
   const weight = (k: string, o: string) => w.load(dense.b, dense.transB ? `${o} * ${K}u + ${k}` : `${k} * N + ${o}`);
   const bias = dense.bias === undefined ? '' : ` + ${w.load(dense.bias, 'o')}`;
-  const logit = (c: string) => w.load(dense.y, `base + ${c}`);
   const softmaxRows = softmax === undefined ? '' : `
 storageBarrier();   // every logit of the slice is stored
-for (var m = lid.x; m < ${slice}u; m += ${P}u) {
-  let b = b0 + m;
+for (var r = lid.x; r < ${slice}u; r += ${P}u) {
+  let b = b0 + r;
   if (b < B) {
-    let base = b * N;
-    var mx = -3.4e38;
-    for (var c = 0u; c < N; c++) { mx = max(mx, ${logit('c')}); }
-    var sum = 0.0;
-    for (var c = 0u; c < N; c++) { sum += exp(${logit('c')} - mx); }
-    for (var c = 0u; c < N; c++) { ${w.store(softmax.y, 'base + c', softmax.log ? `${logit('c')} - mx - log(sum)` : `exp(${logit('c')} - mx) / sum`)} }
+    let base = b * N; let C = N;
+    ${softmaxRow(w, softmax).replace(/\n/g, '\n    ')}
   }
 }`;
   return `

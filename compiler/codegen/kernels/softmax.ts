@@ -4,15 +4,24 @@ import type { SoftmaxOp } from '../../ir/graph.ts';
 import { type KernelWriter, wgslSize } from '../wgsl.ts';
 import { type KernelPlan, strideGrid, strideLoop } from './plan.ts';
 
+/**
+ * The forward softmax (or log_softmax) of one row: x and y at `base` .. `base` + C − 1, C a WGSL name.
+ * Also the fused head's (codegen/kernels/recurrent-head.ts), so both compute the same sums in the same order.
+ */
+export function softmaxRow(w: KernelWriter, op: SoftmaxOp): string {
+  const x = w.load(op.x, 'base + c');
+  return `var m = -3.4e38;
+for (var c = 0u; c < C; c++) { m = max(m, ${x}); }
+var s = 0.0;
+for (var c = 0u; c < C; c++) { s += exp(${x} - m); }
+for (var c = 0u; c < C; c++) { ${w.store(op.y, 'base + c', op.log ? `${x} - m - log(s)` : `exp(${x} - m) / s`)} }`;
+}
+
 export function softmaxKernel(w: KernelWriter, op: SoftmaxOp): KernelPlan {
   const head = `let R = ${wgslSize(op.rows)}; let C = ${wgslSize(op.cols)};\n${strideLoop('R')} {\n  let base = i * C;`;
   if (!op.grad) {
     return { workgroupSize: [256, 1, 1], grid: strideGrid(op.rows), body: `${head}
-  var m = -3.4e38;
-  for (var c = 0u; c < C; c++) { m = max(m, ${w.load(op.x, 'base + c')}); }
-  var s = 0.0;
-  for (var c = 0u; c < C; c++) { s += exp(${w.load(op.x, 'base + c')} - m); }
-  for (var c = 0u; c < C; c++) { ${w.store(op.y, 'base + c', op.log ? `${w.load(op.x, 'base + c')} - m - log(s)` : `exp(${w.load(op.x, 'base + c')} - m) / s`)} }
+  ${softmaxRow(w, op).replace(/\n/g, '\n  ')}
 }` };
   }
   return { workgroupSize: [256, 1, 1], grid: strideGrid(op.rows), body: `${head}
