@@ -21,7 +21,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { summarizeAdapter, type AdapterSummary } from './adapter-info.ts';
+import { throttleDawnPolling } from '../../runtime/dawn-poll.ts';
+import { runsOnCpu, summarizeAdapter, type AdapterSummary } from './adapter-info.ts';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 export const INSTALL_HINT =
@@ -104,10 +105,28 @@ export function getNodeGpu(): Promise<GPU> {
         'Run `npm ci` (or `npm run setup`).');
     }
     Object.assign(globalThis, mod.globals);
-    return mod.create([]);
+    const gpu = mod.create([]);
+    await throttlePollingOnCpu(gpu);
+    return gpu;
   })();
   gpuPromise.catch(() => { gpuPromise = null; });
   return gpuPromise;
+}
+
+/**
+ * Dawn waits for GPU work in a busy loop on this thread (runtime/dawn-poll.ts). Where the adapter is a CPU
+ * emulation that loop takes a core from the GPU's own workers (1.5-1.8x slower runs on 2 cores), so it is
+ * throttled there; on a real GPU the loop costs a spare core and answers fastest, so it stays.
+ * RNNC_DAWN_POLL_SPIN_MS overrides the choice: the spin in ms before polls sleep (Infinity: Dawn's loop).
+ */
+async function throttlePollingOnCpu(gpu: GPU): Promise<void> {
+  const setting = process.env.RNNC_DAWN_POLL_SPIN_MS;
+  if (setting !== undefined && setting.trim() !== '') {
+    throttleDawnPolling(Number(setting));
+    return;
+  }
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter && runsOnCpu(summarizeAdapter(adapter))) throttleDawnPolling();
 }
 
 function diagnose(): string {
