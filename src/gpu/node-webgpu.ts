@@ -120,13 +120,17 @@ export function getNodeGpu(): Promise<GPU> {
  * RNNC_DAWN_POLL_SPIN_MS overrides the choice: the spin in ms before polls sleep (Infinity: Dawn's loop).
  */
 async function throttlePollingOnCpu(gpu: GPU): Promise<void> {
-  const setting = process.env.RNNC_DAWN_POLL_SPIN_MS;
-  if (setting !== undefined && setting.trim() !== '') {
-    throttleDawnPolling(Number(setting));
+  const spinMs = Number(process.env.RNNC_DAWN_POLL_SPIN_MS?.trim() || NaN);
+  if (!Number.isNaN(spinMs)) {
+    throttleDawnPolling(spinMs);
     return;
   }
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (adapter && runsOnCpu(summarizeAdapter(adapter))) throttleDawnPolling();
+  try {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (adapter && runsOnCpu(summarizeAdapter(adapter))) throttleDawnPolling();
+  } catch {
+    // No adapter to look at: requestNodeDevice reports that with its own diagnosis.
+  }
 }
 
 function diagnose(): string {
