@@ -3,8 +3,8 @@
 // with the global `setImmediate` that calls wgpuInstanceProcessEvents (AsyncRunner::ScheduleProcessEvents
 // in Dawn's src/dawn/node/binding/AsyncRunner.cpp): a busy loop on Node's main thread for the whole wait.
 // With a CPU adapter (SwiftShader) the GPU's workers share the machine's cores, so on 2 cores the loop
-// takes one of the two from a dispatch whose workgroups need both: M1's inference took 74-77 ms in Node
-// against 44 ms in Chromium, where nothing spins.
+// takes one of the two from a dispatch whose workgroups need both: M1's inference took 74-81 ms in Node
+// against 44-45 ms in Chromium, where nothing spins (spec/performance.md, "Dawn in Node").
 //
 // On a GPU the loop only costs a spare core and answers fastest; the throttle is for CPU adapters
 // (rnnc's Node entry points install it when the adapter is SwiftShader or llvmpipe: src/gpu/node-webgpu.ts).
@@ -40,6 +40,7 @@ export function isDawnPoll(callback: unknown, args: readonly unknown[]): boolean
  * ends when a poll returns without queuing the next (Dawn stops once no promise is pending).
  */
 export function throttledSetImmediate(original: SetImmediate, spinMs: number, clock: PollClock): SetImmediate {
+  // One chain per Dawn instance (rnnc keeps one per process); several would share these two variables.
   let chainStart = -1;
   let requeued = false;
   return function setImmediate(callback: Callback, ...args: unknown[]): unknown {
