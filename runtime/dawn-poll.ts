@@ -7,7 +7,8 @@
 // against 44-45 ms in Chromium, where nothing spins (spec/performance.md, "Dawn in Node").
 //
 // On a GPU the loop only costs a spare core and answers fastest; the throttle is for CPU adapters
-// (rnnc's Node entry points install it when the adapter is SwiftShader or llvmpipe: src/gpu/node-webgpu.ts).
+// (SwiftShader, llvmpipe): the runtime's requestDevice and loadModel({ gpu }) install it when they get such
+// an adapter (throttleDawnPollingFor), and so do rnnc's Node entry points (src/gpu/node-webgpu.ts).
 // It gives Dawn's poll, recognised as a nameless zero-argument native function queued without
 // arguments, a short spin (a wait that ends within it, such as a streaming step, is answered as before)
 // and then one poll per millisecond, sleeping in the event loop in between. Every other setImmediate
@@ -84,4 +85,18 @@ export function throttleDawnPolling(spinMs = DAWN_POLL_SPIN_MS): () => void {
   if (promisified !== undefined) throttled[PROMISIFY] = promisified; // util.promisify(setImmediate) still works
   g.setImmediate = throttled;
   return () => { g.setImmediate = original; };
+}
+
+/**
+ * Whether the adapter is a GPU emulated on the CPU (SwiftShader, llvmpipe/lavapipe): its workers then share
+ * the cores with everything else in the process, Dawn's polling loop included.
+ */
+export function runsOnCpu(info: { isFallbackAdapter?: boolean; architecture?: string; device?: string; description?: string }): boolean {
+  return Boolean(info.isFallbackAdapter) ||
+    /swiftshader|llvmpipe|lavapipe/i.test(`${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`);
+}
+
+/** Installs the throttle where `adapter` runs on the CPU, unless one (perhaps with another spin) is installed. */
+export function throttleDawnPollingFor(adapter: GPUAdapter): void {
+  if (!dawnPollingThrottled() && runsOnCpu(adapter.info ?? {})) throttleDawnPolling();
 }

@@ -1,5 +1,6 @@
 // Getting a WebGPU device: navigator.gpu in browsers, or a GPU object the caller passes (Node: the
 // `webgpu` package). The model's own device asks for the adapter's maxima of the limits bundles press on.
+import { throttleDawnPollingFor } from './dawn-poll.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
 
 export interface RuntimeAdapterInfo {
@@ -28,6 +29,7 @@ export async function requestDevice(
   if (!g) throw new Error('WebGPU is not available: navigator.gpu is missing (pass a GPU object in Node)');
   const adapter = await g.requestAdapter(adapterOptions);
   if (!adapter) throw new Error('WebGPU is available but no adapter was found');
+  throttleDawnPollingFor(adapter);
   const device = await adapter.requestDevice(descriptor);
   const i: Partial<GPUAdapterInfo> = adapter.info ?? {};
   const info = {
@@ -48,6 +50,7 @@ export async function requestModelDevice(gpu?: GPU, features: readonly string[] 
   if (!g) throw new Error('WebGPU is not available: navigator.gpu is missing (pass { device } or { gpu } in Node)');
   const adapter = await g.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('WebGPU is available but no adapter was found');
+  throttleDawnPollingFor(adapter);
   const requiredLimits: Record<string, number> = {};
   for (const k of Object.keys(DEFAULT_LIMITS)) {
     const v = (adapter.limits as unknown as Record<string, number>)[k];

@@ -5,12 +5,13 @@
 //   const model = await loadModel(bundleJson, { device });
 //   const { y } = await model.run({ x: { data, shape: [4, 10, 3] } });
 //
-// In Node on a CPU adapter (SwiftShader), call throttleDawnPolling() first: Dawn's binding otherwise
-// waits in a busy loop that takes a core from the emulated GPU (runtime/dawn-poll.ts).
+// In Node on a CPU adapter (SwiftShader) requestDevice and loadModel({ gpu }) throttle Dawn's polling loop,
+// which otherwise takes a core from the emulated GPU (runtime/dawn-poll.ts); with loadModel({ device }) on
+// such an adapter, call throttleDawnPolling() yourself.
 
 export const RUNTIME_VERSION = '0.1.0';
 
-export { DAWN_POLL_SPIN_MS, throttleDawnPolling } from './dawn-poll.ts';
+export { DAWN_POLL_SPIN_MS, runsOnCpu, throttleDawnPolling } from './dawn-poll.ts';
 export { requestDevice, type RuntimeAdapterInfo, type RuntimeDevice } from './device.ts';
 export { loadModel, type LoadOptions } from './load.ts';
 export { Model, type DeviceLost, type Gradients, type Output, type Outputs, type RunOptions } from './model.ts';

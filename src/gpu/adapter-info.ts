@@ -35,14 +35,6 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   };
 }
 
-/**
- * Whether the adapter is a GPU emulated on the CPU (SwiftShader, llvmpipe/lavapipe): its workers then share
- * the cores with everything else in the process, Dawn's polling loop included (runtime/dawn-poll.ts).
- */
-export function runsOnCpu(s: Pick<AdapterSummary, 'isFallbackAdapter' | 'architecture' | 'device' | 'description'>): boolean {
-  return s.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe/i.test(`${s.architecture} ${s.device} ${s.description}`);
-}
-
 /** One line for logs and benchmark reports: says which device produced a figure. */
 export function formatAdapter(s: AdapterSummary): string {
   const parts = [`vendor=${s.vendor || '?'}`, `architecture=${s.architecture || '?'}`];

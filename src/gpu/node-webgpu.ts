@@ -21,8 +21,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { throttleDawnPolling } from '../../runtime/dawn-poll.ts';
-import { runsOnCpu, summarizeAdapter, type AdapterSummary } from './adapter-info.ts';
+import { throttleDawnPolling, throttleDawnPollingFor } from '../../runtime/dawn-poll.ts';
+import { summarizeAdapter, type AdapterSummary } from './adapter-info.ts';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 export const INSTALL_HINT =
@@ -105,32 +105,15 @@ export function getNodeGpu(): Promise<GPU> {
         'Run `npm ci` (or `npm run setup`).');
     }
     Object.assign(globalThis, mod.globals);
-    const gpu = mod.create([]);
-    await throttlePollingOnCpu(gpu);
-    return gpu;
+    // Dawn waits for GPU work in a busy loop on this thread, which takes a core from a CPU adapter's workers
+    // (runtime/dawn-poll.ts): requestNodeDevice and the runtime throttle it when they get such an adapter.
+    // RNNC_DAWN_POLL_SPIN_MS sets the throttle's spin in ms for any adapter (Infinity: Dawn's loop).
+    const spinMs = Number(process.env.RNNC_DAWN_POLL_SPIN_MS?.trim() || NaN);
+    if (!Number.isNaN(spinMs)) throttleDawnPolling(spinMs);
+    return mod.create([]);
   })();
   gpuPromise.catch(() => { gpuPromise = null; });
   return gpuPromise;
-}
-
-/**
- * Dawn waits for GPU work in a busy loop on this thread (runtime/dawn-poll.ts). Where the adapter is a CPU
- * emulation that loop takes a core from the GPU's own workers (1.5-1.8x slower runs on 2 cores), so it is
- * throttled there; on a real GPU the loop costs a spare core and answers fastest, so it stays.
- * RNNC_DAWN_POLL_SPIN_MS overrides the choice: the spin in ms before polls sleep (Infinity: Dawn's loop).
- */
-async function throttlePollingOnCpu(gpu: GPU): Promise<void> {
-  const spinMs = Number(process.env.RNNC_DAWN_POLL_SPIN_MS?.trim() || NaN);
-  if (!Number.isNaN(spinMs)) {
-    throttleDawnPolling(spinMs);
-    return;
-  }
-  try {
-    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (adapter && runsOnCpu(summarizeAdapter(adapter))) throttleDawnPolling();
-  } catch {
-    // No adapter to look at: requestNodeDevice reports that with its own diagnosis.
-  }
 }
 
 function diagnose(): string {
@@ -150,6 +133,7 @@ export async function requestNodeDevice(opts: NodeDeviceOptions = {}): Promise<N
   if (!adapter) {
     throw new Error(`WebGPU is not available in Node: Dawn found no adapter (${diagnose()}). To fix: ${INSTALL_HINT}.`);
   }
+  throttleDawnPollingFor(adapter);
   const requiredFeatures = [...opts.requiredFeatures ?? [], ...opts.optionalFeatures ?? []].filter((f) => adapter.features.has(f));
   const missing = (opts.requiredFeatures ?? []).filter((f) => !adapter.features.has(f));
   if (missing.length > 0) throw new Error(`the WebGPU adapter lacks required features: ${missing.join(', ')}`);

@@ -2,8 +2,8 @@
 // when WebGPU is missing the test fails with the message that says how to install it.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dawnPollingThrottled } from '../../runtime/dawn-poll.ts';
-import { formatAdapter, runsOnCpu } from '../../src/gpu/adapter-info.ts';
+import { dawnPollingThrottled, runsOnCpu } from '../../runtime/dawn-poll.ts';
+import { formatAdapter } from '../../src/gpu/adapter-info.ts';
 import { releaseNodeDevice, requestNodeDevice, type NodeGpuDevice } from '../../src/gpu/node-webgpu.ts';
 import { runSmokeKernel, smokeInput, smokeReference } from '../../src/gpu/smoke-kernel.ts';
 
@@ -41,7 +41,7 @@ describe('WebGPU in Node (Dawn)', () => {
   });
 
   // Dawn polls for finished work with setImmediate, a busy loop on this thread unless throttled
-  // (runtime/dawn-poll.ts), which getNodeGpu does where the adapter runs on the CPU: there the loop takes
+  // (runtime/dawn-poll.ts), which requestNodeDevice does where the adapter runs on the CPU: there the loop takes
   // a core from the GPU's own workers. On a real GPU the loop stays (it answers fastest).
   it('throttles Dawn\'s polling exactly where the adapter runs on the CPU', () => {
     // RNNC_DAWN_POLL_SPIN_MS, when set, installs the throttle with that spin whatever the adapter.

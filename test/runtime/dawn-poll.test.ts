@@ -3,8 +3,9 @@
 // the chain; the gpu tier (test/gpu/smoke-node.test.ts) checks the effect on a real Dawn wait.
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dawnPollingThrottled, isDawnPoll, throttleDawnPolling, throttledSetImmediate } from '../../runtime/dawn-poll.ts';
-import { runsOnCpu } from '../../src/gpu/adapter-info.ts';
+import {
+  dawnPollingThrottled, isDawnPoll, runsOnCpu, throttleDawnPolling, throttleDawnPollingFor, throttledSetImmediate,
+} from '../../runtime/dawn-poll.ts';
 
 /** A nameless zero-argument native function, as Napi::Function::New makes for Dawn's poll. */
 function nativePoll(body: () => void): () => void {
@@ -138,5 +139,23 @@ describe('runsOnCpu', () => {
     expect(runsOnCpu(adapter('', '', '', true))).toBe(true);
     expect(runsOnCpu(adapter('hopper', 'NVIDIA H100 80GB HBM3', 'NVIDIA: 550.54'))).toBe(false);
     expect(runsOnCpu(adapter('gen-12lp', '', 'Intel(R) UHD Graphics'))).toBe(false);
+  });
+});
+
+describe('throttleDawnPollingFor', () => {
+  const adapter = (info: Partial<GPUAdapterInfo>) => ({ info }) as unknown as GPUAdapter;
+  it('installs the throttle for a CPU adapter only, and keeps one already installed', () => {
+    const node = globalThis.setImmediate;
+    try {
+      throttleDawnPollingFor(adapter({ vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100' }));
+      expect(dawnPollingThrottled()).toBe(false);
+      throttleDawnPollingFor(adapter({ vendor: 'google', architecture: 'swiftshader' }));
+      expect(dawnPollingThrottled()).toBe(true);
+      const installed = globalThis.setImmediate;
+      throttleDawnPollingFor(adapter({ architecture: 'swiftshader' })); // e.g. a spin the user chose stays
+      expect(globalThis.setImmediate).toBe(installed);
+    } finally {
+      globalThis.setImmediate = node;
+    }
   });
 });
