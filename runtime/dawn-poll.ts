@@ -57,6 +57,7 @@ export function throttledSetImmediate(original: SetImmediate, spinMs: number, cl
         if (!requeued) chainStart = -1;
       }
     };
+    // The sleeping path hands back a Timeout, not an Immediate: Dawn never keeps or clears the handle.
     return now - chainStart < spinMs ? original(poll) : clock.later(poll);
   };
 }
