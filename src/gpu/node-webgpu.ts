@@ -88,6 +88,15 @@ export function configureNodeGpuEnv(env: NodeJS.ProcessEnv = process.env): void 
   }
 }
 
+/**
+ * The spin in ms that RNNC_DAWN_POLL_SPIN_MS chooses for Dawn's polling throttle whatever the adapter
+ * (Infinity: Dawn's own loop), or undefined where it is unset or not a number (then the adapter decides).
+ */
+export function chosenDawnPollSpin(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const spinMs = Number(env.RNNC_DAWN_POLL_SPIN_MS?.trim() || NaN);
+  return Number.isNaN(spinMs) ? undefined : spinMs;
+}
+
 // Held for the life of the process: if the GPU object from create() is garbage-collected while a device
 // from it is in use, Dawn aborts with `std::system_error: Invalid argument` or a futex error (reproduced
 // by calling `(await create([]).requestAdapter()).requestDevice()` without keeping create()'s result).
@@ -107,9 +116,8 @@ export function getNodeGpu(): Promise<GPU> {
     Object.assign(globalThis, mod.globals);
     // Dawn waits for GPU work in a busy loop on this thread, which takes a core from a CPU adapter's workers
     // (runtime/dawn-poll.ts): requestNodeDevice and the runtime throttle it when they get such an adapter.
-    // RNNC_DAWN_POLL_SPIN_MS sets the throttle's spin in ms for any adapter (Infinity: Dawn's loop).
-    const spinMs = Number(process.env.RNNC_DAWN_POLL_SPIN_MS?.trim() || NaN);
-    if (!Number.isNaN(spinMs)) throttleDawnPolling(spinMs);
+    const spinMs = chosenDawnPollSpin();
+    if (spinMs !== undefined) throttleDawnPolling(spinMs);
     return mod.create([]);
   })();
   gpuPromise.catch(() => { gpuPromise = null; });

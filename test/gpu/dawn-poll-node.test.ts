@@ -4,12 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { dawnPollingThrottled, runsOnCpu } from '../../runtime/dawn-poll.ts';
 import { loadModel } from '../../runtime/index.ts';
-import { getNodeGpu } from '../../src/gpu/node-webgpu.ts';
+import { chosenDawnPollSpin, getNodeGpu } from '../../src/gpu/node-webgpu.ts';
 import { tinyJson } from '../runtime/fixtures/tiny-bundle.ts';
 
 describe('Dawn polling in the runtime (Node)', () => {
   it('loadModel({ gpu }) throttles the loop exactly where the adapter runs on the CPU', async () => {
-    const chosen = (process.env.RNNC_DAWN_POLL_SPIN_MS ?? '').trim() !== '';
+    const chosen = chosenDawnPollSpin() !== undefined;
     const gpu = await getNodeGpu();
     expect(dawnPollingThrottled()).toBe(chosen); // getNodeGpu alone installs only a spin the user chose
     const model = await loadModel(tinyJson(), { gpu });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dawnPollingThrottled, runsOnCpu } from '../../runtime/dawn-poll.ts';
 import { formatAdapter } from '../../src/gpu/adapter-info.ts';
-import { releaseNodeDevice, requestNodeDevice, type NodeGpuDevice } from '../../src/gpu/node-webgpu.ts';
+import { chosenDawnPollSpin, releaseNodeDevice, requestNodeDevice, type NodeGpuDevice } from '../../src/gpu/node-webgpu.ts';
 import { runSmokeKernel, smokeInput, smokeReference } from '../../src/gpu/smoke-kernel.ts';
 
 describe('WebGPU in Node (Dawn)', () => {
@@ -45,7 +45,7 @@ describe('WebGPU in Node (Dawn)', () => {
   // a core from the GPU's own workers. On a real GPU the loop stays (it answers fastest).
   it('throttles Dawn\'s polling exactly where the adapter runs on the CPU', () => {
     // RNNC_DAWN_POLL_SPIN_MS, when set, installs the throttle with that spin whatever the adapter.
-    const chosen = (process.env.RNNC_DAWN_POLL_SPIN_MS ?? '').trim() !== '';
+    const chosen = chosenDawnPollSpin() !== undefined;
     expect(dawnPollingThrottled()).toBe(chosen || runsOnCpu(gpu.info));
   });
 

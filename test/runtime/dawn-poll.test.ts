@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dawnPollingThrottled, isDawnPoll, runsOnCpu, throttleDawnPolling, throttleDawnPollingFor, throttledSetImmediate,
 } from '../../runtime/dawn-poll.ts';
+import { chosenDawnPollSpin } from '../../src/gpu/node-webgpu.ts';
 
 /** A nameless zero-argument native function, as Napi::Function::New makes for Dawn's poll. */
 function nativePoll(body: () => void): () => void {
@@ -157,5 +158,15 @@ describe('throttleDawnPollingFor', () => {
     } finally {
       globalThis.setImmediate = node;
     }
+  });
+});
+
+describe('chosenDawnPollSpin (RNNC_DAWN_POLL_SPIN_MS)', () => {
+  it('reads a number of ms, Infinity included, and leaves the choice to the adapter otherwise', () => {
+    expect(chosenDawnPollSpin({})).toBeUndefined();
+    expect(chosenDawnPollSpin({ RNNC_DAWN_POLL_SPIN_MS: ' ' })).toBeUndefined();
+    expect(chosenDawnPollSpin({ RNNC_DAWN_POLL_SPIN_MS: 'fast' })).toBeUndefined();
+    expect(chosenDawnPollSpin({ RNNC_DAWN_POLL_SPIN_MS: '0.25' })).toBe(0.25);
+    expect(chosenDawnPollSpin({ RNNC_DAWN_POLL_SPIN_MS: 'Infinity' })).toBe(Infinity);
   });
 });
