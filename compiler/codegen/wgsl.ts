@@ -7,6 +7,9 @@ import type { Tensor, TensorId } from '../ir/graph.ts';
 /** 0 … n − 1: the indices of an unrolled register tile (kernels unroll rather than index private arrays). */
 export const range = (n: number): number[] => [...Array(n).keys()];
 
+/** `text` with each line after its first indented by `spaces`: a multi-line piece placed at that depth of a template. */
+export const indentAfterFirst = (text: string, spaces: number): string => text.replace(/\n/g, `\n${' '.repeat(spaces)}`);
+
 export const HELPERS = {
   sigmoid: 'fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }',
   // tanh via exp of a clamped argument: WGSL's tanh may be inaccurate or NaN for large |x| on some drivers.

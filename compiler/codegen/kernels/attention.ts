@@ -5,7 +5,7 @@
 //   dkv:     a thread per key row loops over the query rows that see it and sums dk and dv.
 import type { AttentionOp } from '../../ir/attention-ops.ts';
 import { mul } from '../../ir/builder.ts';
-import { type KernelWriter, wgslSize } from '../wgsl.ts';
+import { indentAfterFirst, type KernelWriter, wgslSize } from '../wgsl.ts';
 import { type KernelPlan, strideGrid, strideLoop } from './plan.ts';
 
 const f32 = (x: number) => x.toPrecision(9);
@@ -148,10 +148,10 @@ function attentionDkv(w: KernelWriter, op: AttentionOp): KernelPlan {
   var dyr = array<f32, ${op.dv}>();
   if (row < len) {
     for (var qi = ${op.causal ? 'row' : '0u'}; qi < TQ; qi++) {
-      ${score(w, op, 'row', q).replace(/\n/g, '\n  ')}
+      ${indentAfterFirst(score(w, op, 'row', q), 2)}
       let a = exp(s - ${w.load(op.stats, `${statAt('qi')} * 2u`)}) / ${w.load(op.stats, `${statAt('qi')} * 2u + 1u`)};
       ${loadDy(w, op, 'qi')}
-      ${dA(w, op, 'qi', 'row').replace(/\n/g, '\n  ')}
+      ${indentAfterFirst(dA(w, op, 'qi', 'row'), 2)}
       let ds = a * (da - ${w.load(op.delta!, statAt('qi'))});
       for (var c = 0u; c < DV; c++) { dv[c] += a * dyr[c]; }
       ${dkStep}

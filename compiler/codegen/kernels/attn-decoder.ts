@@ -9,7 +9,7 @@
 import type { SizeExpr } from '../../../runtime/bundle.ts';
 import type { AttnDecoderOp } from '../../ir/decoder-ops.ts';
 import { cdiv } from '../../ir/builder.ts';
-import { type KernelWriter, wgslSize } from '../wgsl.ts';
+import { indentAfterFirst, type KernelWriter, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
 export const DEC_WG = 64;
@@ -48,7 +48,7 @@ ${ROWS.map((i) => `let b${i} = min(bt + ${i}u, B - 1u); let row${i} = b${i} * T 
 
 /** The statements for batch row bt + i, with b, row and prevRow naming that row. */
 export const perRow = (i: number, body: string) =>
-  `if (bt + ${i}u < B) {\n  let b = b${i}; let row = row${i}; let prevRow = prevRow${i};${body.replace(/\n/g, '\n  ')}\n}`;
+  `if (bt + ${i}u < B) {\n  let b = b${i}; let row = row${i}; let prevRow = prevRow${i};${indentAfterFirst(body, 2)}\n}`;
 
 /**
  * h_{t−1}[k] of row b{sfx}: hc of the previous step, or h0 (zeros without it) at t = 0; one load from a

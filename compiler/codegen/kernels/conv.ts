@@ -6,7 +6,7 @@
 //            filter for the bias).
 import type { ConvOp } from '../../ir/conv-ops.ts';
 import { add, mul } from '../../ir/builder.ts';
-import { actExpr, type KernelWriter, range, wgslSize } from '../wgsl.ts';
+import { actExpr, indentAfterFirst, type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import { frameIndex } from './frame-index.ts';
 import { type KernelPlan, strideGrid, strideLoop } from './plan.ts';
 
@@ -228,7 +228,7 @@ function convDwTaps(w: KernelWriter, op: ConvOp): KernelPlan {
 ${strideLoop(`${wgslSize(items)}`)} {${bias}
   let q = i % KW; let p = (i / KW) % KH; let cb = (i / (KW * KH)) % ${cb1 + cb2}u; let f0 = (i / (KW * KH * ${cb1 + cb2}u)) * 4u;
   var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
-  ${channelBlocks(op, cb1, sumOver, store).replace(/\n/g, '\n  ')}
+  ${indentAfterFirst(channelBlocks(op, cb1, sumOver, store), 2)}
 }`;
   return { body, workgroupSize: [256, 1, 1], grid: strideGrid(items) };
 }

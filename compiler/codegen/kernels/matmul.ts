@@ -4,7 +4,7 @@
 import type { SizeExpr } from '../../../runtime/bundle.ts';
 import type { MatmulOp } from '../../ir/graph.ts';
 import { cdiv } from '../../ir/builder.ts';
-import { actExpr, type KernelWriter, range, wgslSize } from '../wgsl.ts';
+import { actExpr, indentAfterFirst, type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 
 const THREADS = 8;
@@ -90,9 +90,9 @@ ${subgroups ? `  let quadRow0 = ${range(4).map((l) => `quadBroadcast(row0, ${l}u
   ${rows.flatMap((i) => quads.map((q) => `var acc${i}_${q} = vec4<f32>();`)).join(' ')}${op.biasGrad === undefined ? '' : `
   ${rows.map((i) => `var asum${i} = 0.0;`).join(' ')}`}
   ${subgroups ? `if (quadMapped) {
-    ${kLoop(true).replace(/\n/g, '\n  ')}
+    ${indentAfterFirst(kLoop(true), 2)}
   } else {
-    ${kLoop(false).replace(/\n/g, '\n  ')}
+    ${indentAfterFirst(kLoop(false), 2)}
   }` : kLoop(false)}${biasLoads}${stores}
 }`;
   return {

@@ -3,7 +3,7 @@
 // its own threads stored) and then the softmax of those rows, the same sums in the same order as the
 // matmul and softmax kernels it replaces (codegen/kernels/matmul.ts, softmax.ts).
 import type { RecurrentSeqOp } from '../../ir/graph.ts';
-import { actExpr, type KernelWriter, wgslSize } from '../wgsl.ts';
+import { actExpr, indentAfterFirst, type KernelWriter, wgslSize } from '../wgsl.ts';
 import { softmaxRow } from './softmax.ts';
 
 /** WGSL run after the time loop, in uniform control flow; `b0` is the slice's first sequence, `P` the threads. */
@@ -19,7 +19,7 @@ for (var r = lid.x; r < ${slice}u; r += ${P}u) {
   let b = b0 + r;
   if (b < B) {
     let base = b * N; let C = N;
-    ${softmaxRow(w, softmax).replace(/\n/g, '\n    ')}
+    ${indentAfterFirst(softmaxRow(w, softmax), 4)}
   }
 }`;
   return `

@@ -10,7 +10,7 @@
 // Layouts: xproj [D,B,T,G·H]; y [B,T,D·H]; hprev, cells [D,B,T,H]; gates [D,B,T,S]; h0/hN [L·D,B,H].
 import type { RecurrentSeqGradOp, RecurrentSeqOp, TensorId } from '../../ir/graph.ts';
 import { cdiv } from '../../ir/builder.ts';
-import { type KernelWriter, range, wgslSize } from '../wgsl.ts';
+import { indentAfterFirst, type KernelWriter, range, wgslSize } from '../wgsl.ts';
 import type { KernelPlan } from './plan.ts';
 import { headEpilogue } from './recurrent-head.ts';
 import { forwardLayout, lengthOf, packStates, quadAlignment, stageInputRows, timeIndex } from './recurrent-workgroup.ts';
@@ -224,8 +224,8 @@ ${accDecl(op)}
 var hpj = 0.0;
 if (have) {
   hpj = arena[hsrc + j];
-  ${weightDots(w, op, { L: op.hidden, row: () => 'wb + j * H', units: [0], seqs: [0], word: (_, q) => `arena[hsrc + ${q}]`,
-                        acc: () => 'acc', quads: false }).replace(/\n/g, '\n  ')}
+  ${indentAfterFirst(weightDots(w, op, { L: op.hidden, row: () => 'wb + j * H', units: [0], seqs: [0], word: (_, q) => `arena[hsrc + ${q}]`,
+                        acc: () => 'acc', quads: false }), 2)}
 }${forwardCell(w, op, cp, '')}${forwardStores(w, op, y)}`;
   return { body, workgroupSize: [WG, 1, 1], grid: [cdiv(op.hidden, WG), op.batch, op.dirs], loop: op.time };
 }
@@ -251,7 +251,7 @@ for (var ${v}4 = 0u; ${v}4 < ${n}; ${v}4 += 4u) {
   ${lanes.map((l) => `{
     let ${v} = ${v}4 + ${l}u;
     ${seqs.map((m) => `let s${m}_${l} = quadBroadcast(s${m}, ${l}u);`).join(' ')}
-    ${body((m) => `s${m}_${l}`).replace(/\n/g, '\n  ')}
+    ${indentAfterFirst(body((m) => `s${m}_${l}`), 2)}
   }`).join('\n  ')}
 }`;
 }
@@ -265,7 +265,7 @@ function eachUnit(U: number, P: number, body: (u: number) => string, adjacent = 
   return [...Array(U).keys()].map((u) => `{
     let j = ${adjacent ? `lid.x * ${U}u + ${u}u` : `lid.x + ${u * P}u`};
     if (j < H) {
-      ${body(u).replace(/\n/g, '\n      ')}
+      ${indentAfterFirst(body(u), 6)}
     }
   }`).join('\n  ');
 }
@@ -301,12 +301,12 @@ ${gru ? units.flatMap((u) => seqs.map((m) => `var xn${u}_${m} = 0.0;`)).join(' '
 {${stageInput ? '' : `
   // The input row each sequence reads at this step (its time index, timeIndex).
   ${seqs.map((m) => `let xr${m} = (min(b0 + ${m}u, B - 1u) * T + ${timeIndex('s', `len${m}`)}) * ${I}u;`).join('\n  ')}`}
-  ${weightDots(w, op, {
+  ${indentAfterFirst(weightDots(w, op, {
     ...common, L: I, row: (u) => `wi${u}`, xn: gru ? (u, m) => `xn${u}_${m}` : undefined,
     ...(stageInput
       ? { word: (m: number, q: string) => `xsh4[${m * I / 4}u + (${q}) / 4u][(${q}) % 4u]`, quadVec4: (k: number) => `xsh4[(${4 * k}u + ql) * ${I / 4}u + q / 4u]` }
       : { word: (m: number, q: string) => w.load(op.input!.x, `xr${m} + ${q}`) }),
-  }).replace(/\n/g, '\n  ')}
+  }), 2)}
 }`;
   // Where each owned unit's gate-0 row starts in W_hh (and W_ih when fused), in params.
   const unitRow = (u: number, width: string) => `min(lid.x + ${u * P}u, H - 1u) * ${width}`;
@@ -319,9 +319,9 @@ ${weightDots(w, op, { ...common, L: H, row: (u) => `wt${u}`, word: stateWord,
   // Sequence m of the slice: its own b, length, state base and step indices, shadowing the outer names.
   const seq = (m: number, body: string) => `{
   let b = b0 + ${m}u; let len = len${m};
-  ${STATE.replace('${i}', String(op.stateIndex))}${stepIndices.replace(/\n/g, '\n  ')}
+  ${STATE.replace('${i}', String(op.stateIndex))}${indentAfterFirst(stepIndices, 2)}
   if (b < B) {
-    ${body.replace(/\n/g, '\n    ')}
+    ${indentAfterFirst(body, 4)}
   }
 }`;
   const regs = units.flatMap((u) => seqs.map((m) => `var creg${u}_${m} = 0.0;${vecState ? ` var ${hreg(u, m)} = 0.0;` : ''}`)).join(' ');
@@ -358,9 +358,9 @@ for (var s = 0u; s < T; s++) {
   ${hpjRead ? `let hpj = ${vecState ? hreg(u, m) : `hsh[${m * H}u + j]`};` : ''}${forwardCell(w, op, `let cp = creg${u}_${m};`, `creg${u}_${m} = c;`, (g) => `bh${u}_${g}`, fusedInput(op, u, m))}${forwardStores(w, op, y)}
   ${keepState(u, m, 'h')}
 }`)).join('\n')}`)}${vecState ? `
-  ${packStates(H, P, units, seqs).replace(/\n/g, '\n  ')}` : ''}${stageInput ? `
+  ${indentAfterFirst(packStates(H, P, units, seqs), 2)}` : ''}${stageInput ? `
   if (s + 1u < T) {
-    ${stageInputRows(w, op, slice, P, 's + 1u').replace(/\n/g, '\n    ')}
+    ${indentAfterFirst(stageInputRows(w, op, slice, P, 's + 1u'), 4)}
   }` : ''}
   workgroupBarrier();
 }${op.head === undefined ? '' : headEpilogue(w, op, slice, P)}`;
@@ -499,10 +499,10 @@ ${sharedLoop(quads, 'r', 'GH', dgWord, seqs,
   ${units.map((u) => seqs.map((m) => `${rs(u, m)} += ${word(m)} * w${u};`).join(' ')).join('\n  ')}`, w)}`;
   const seq = (m: number, body: string) => `{
   let b = b0 + ${m}u; let len = len${m};
-  ${STATE.replace('${i}', String(op.stateIndex))}${stepIndices.replace(/\n/g, '\n  ')}
+  ${STATE.replace('${i}', String(op.stateIndex))}${indentAfterFirst(stepIndices, 2)}
   let lastStep = s == len - 1u;   // the first step of the backward sweep
   if (b < B) {
-    ${body.replace(/\n/g, '\n    ')}
+    ${indentAfterFirst(body, 4)}
   }
 }`;
   const regs = [...Array(U).keys()].flatMap((u) => seqs.map((m) => `var carry${u}_${m} = 0.0;`)).join(' ');

@@ -1,7 +1,7 @@
 // Row softmax (or log_softmax) over the last axis, and its gradient dx = y ⊙ (dy − Σ dy ⊙ y)
 // (log_softmax: dx = dy − exp(y) Σ dy).
 import type { SoftmaxOp } from '../../ir/graph.ts';
-import { type KernelWriter, wgslSize } from '../wgsl.ts';
+import { indentAfterFirst, type KernelWriter, wgslSize } from '../wgsl.ts';
 import { type KernelPlan, strideGrid, strideLoop } from './plan.ts';
 
 /**
@@ -21,7 +21,7 @@ export function softmaxKernel(w: KernelWriter, op: SoftmaxOp): KernelPlan {
   const head = `let R = ${wgslSize(op.rows)}; let C = ${wgslSize(op.cols)};\n${strideLoop('R')} {\n  let base = i * C;`;
   if (!op.grad) {
     return { workgroupSize: [256, 1, 1], grid: strideGrid(op.rows), body: `${head}
-  ${softmaxRow(w, op).replace(/\n/g, '\n  ')}
+  ${indentAfterFirst(softmaxRow(w, op), 2)}
 }` };
   }
   return { workgroupSize: [256, 1, 1], grid: strideGrid(op.rows), body: `${head}
