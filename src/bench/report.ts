@@ -166,7 +166,12 @@ export function checkTargets(results: Pick<BenchResults, 'models' | 'stream'>): 
 
 // ---- formatting ----
 export const fmtMs = (ms: number | null): string => (ms === null ? '–' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-const fmtX = (x: number): string => (x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);
+/** A speed-up, rounded down to 3 significant digits: a figure shown as 20.0× is never a missed 20× target. */
+export function fmtX(x: number): string {
+  const digits = x >= 100 ? 0 : x >= 10 ? 1 : 2;
+  const scale = 10 ** digits;
+  return `${(Math.floor(x * scale + 1e-9) / scale).toFixed(digits)}×`;
+}
 const fmtG = (flops: number, ms: number | null): string => (ms === null ? '–' : gflops(flops, ms).toFixed(2));
 const mib = (bytes: number | undefined): string => (bytes === undefined || bytes === 0 ? '–' : (bytes / 2 ** 20).toFixed(1));
 

@@ -2,7 +2,7 @@
 // hand-made results; and the FLOP counts of src/bench/models.ts against the formulas of the issue.
 import { describe, expect, it } from 'vitest';
 import { forwardFlops, modelById, trainFlops } from '../../src/bench/models.ts';
-import { checkTargets, gflops, markdownTables, median, speedup, type ModelResult } from '../../src/bench/report.ts';
+import { checkTargets, fmtX, gflops, markdownTables, median, speedup, type ModelResult } from '../../src/bench/report.ts';
 
 const timing = (ms: number[], dispatches: number) => ({ samples: ms, calls: ms.map(() => 1), dispatches, submits: 1 });
 
@@ -58,6 +58,18 @@ describe('benchmark report', () => {
     expect(t2.find((x) => x.target.includes('ORT'))!.detail).toContain('M2 not measured');
     const md = markdownTables({ models: [...fast, m5], targets: t });
     expect(md).toContain('| M5 ConvLSTM2D(16, 3x3) on [4, 8, 32, 32, 1] | pending |');
-    expect(md).toContain('0.033 (30×)');
+    expect(md).toContain('0.033 (30.0×)');
+  });
+
+  it('never shows a missed ratio target as met: speed-ups are rounded down', () => {
+    expect(fmtX(19.96)).toBe('19.9×');
+    expect(fmtX(20)).toBe('20.0×');
+    expect(fmtX(2.999)).toBe('2.99×');
+    expect(fmtX(137.9)).toBe('137×');
+    expect(fmtX(0.5)).toBe('0.50×');
+    const m3 = row('M3', [100, 500], [1996, 15000], [400, 900], 600);
+    const t = checkTargets({ models: [m3] }).find((x) => x.target.startsWith('inference ≥ 20×'))!;
+    expect(t.holds).toBe(false);
+    expect(t.detail).toContain('M3 19.9×');
   });
 });
