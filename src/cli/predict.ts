@@ -48,7 +48,10 @@ async function predict(args: string[], io: CliIo): Promise<number> {
   if (!flags.has('stream') && typeof data !== 'string') throw new CliError('predict needs --data DATA or --stream');
   // Every example is read and encoded before the GPU starts: bad data fails before any prediction is printed.
   const batches = flags.has('stream') ? null : encodeAll(bundle, spec, state, String(data), typeof limit === 'string' ? Number(limit) : undefined);
-  const model = await loadModel(bundle, { gpu: await getNodeGpu(), weights: readFileSync(join(dir, 'weights.safetensors')) });
+  // Only the program that runs is compiled (pipeline compilation is most of the load time on SwiftShader).
+  const model = await loadModel(bundle, {
+    gpu: await getNodeGpu(), weights: readFileSync(join(dir, 'weights.safetensors')), programs: [batches ? 'infer' : 'stream_step'],
+  });
   try {
     return batches ? await predictBatches(model, batches, state, io) : await streamStdin(model, spec, state, io);
   } finally {

@@ -96,7 +96,7 @@ export async function runBundle(path: string, o: BundleRunOptions, io: CliIo): P
     : Object.fromEntries([...strip(readTensors(o.inputs), 'input.')].map(([k, t]) =>
       [k, { data: t.dtype === 'i32' ? Int32Array.from(t.data) : Float32Array.from(t.data), shape: [...t.shape] }]));
   const { device } = await requestNodeDevice({ optionalFeatures: [...bundle.features ?? []] as string[] as GPUFeatureName[] });
-  const model = await loadModel(bundle, { device, seed: o.seed });
+  const model = await loadModel(bundle, { device, seed: o.seed, programs: [bundle.programs.gradients ? 'gradients' : 'infer'] });
   try {
     if (o.weights !== undefined) {
       const given = strip(readTensors(o.weights), 'weight.');

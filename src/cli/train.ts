@@ -12,7 +12,7 @@ import { loadRecords } from '../data/load-records.ts';
 import { prepareData } from '../data/prepare.ts';
 import { epochLine, formatDuration, formatMetric, progressBar } from '../data/progress.ts';
 import { readDataArg } from '../data/read-spec.ts';
-import { trainEpochs, type EpochReport } from '../data/train-loop.ts';
+import { trainEpochs, trainingPrograms, type EpochReport } from '../data/train-loop.ts';
 import { formatAdapter, summarizeAdapter } from '../gpu/adapter-info.ts';
 import { getNodeGpu } from '../gpu/node-webgpu.ts';
 import { bundleJson } from './compile.ts';
@@ -113,7 +113,9 @@ async function train(args: string[], io: CliIo): Promise<number> {
   // The bundle written above runs on any WebGPU device; training here uses the subgroup kernels where
   // this adapter has the feature (same parameters and checkpoints, faster kernels: issue #8).
   const runBundle = adapter?.features.has('subgroups') ? compileModel(checked, { subgroups: true }) : bundle;
-  const model = await loadModel(runBundle, { gpu, ...(resume ? { checkpoint: readFileSync(ckptPath) } : {}) });
+  const model = await loadModel(runBundle, {
+    gpu, programs: trainingPrograms(runBundle, spec.metric), ...(resume ? { checkpoint: readFileSync(ckptPath) } : {}),
+  });
   const tty = process.stdout.isTTY === true;
   const targetStats = spec.metric ? prepared.state.stats[spec.metric.target] : undefined;
   try {

@@ -3,6 +3,7 @@
 // examples with (seed, epoch), takes batches of the bundle's batch size, and after the last step
 // evaluates the held-out split: the loss (the gradients program: forward + backward, no update, dropout
 // off) and the mapping's metric.
+import type { Bundle, ProgramName } from '../../runtime/bundle.ts';
 import type { Model } from '../../runtime/model.ts';
 import { chunk, makeBatch, type Batch } from './batch.ts';
 import type { EncodedExample } from './encode.ts';
@@ -74,6 +75,19 @@ export async function trainEpochs(model: Model, train: readonly EncodedExample[]
     if (o.patience !== undefined && since >= o.patience) return { epochs: reports, stoppedEarly: true, bestEpoch };
   }
   return { epochs: reports, stoppedEarly: false, bestEpoch };
+}
+
+/**
+ * The programs trainEpochs runs on `bundle`: train_step and, for the held-out split (evaluateExamples),
+ * gradients (loss and the outputs it reads), and infer only where gradients is missing or does not read the
+ * metric's output. Loading just these (LoadOptions.programs) leaves the inference and stream kernels
+ * uncompiled: on SwiftShader the vibration model's two forward-only recurrences are about 2 s of its load.
+ */
+export function trainingPrograms(bundle: Bundle, metric?: MetricSpec): ProgramName[] {
+  const gradients = bundle.loss === null ? undefined : bundle.programs.gradients;
+  const metricTensor = metric && bundle.outputs.find((o) => o.name === metric.output)?.tensor;
+  const needsInfer = metric !== undefined && (gradients === undefined || metricTensor === undefined || !gradients.reads.includes(metricTensor));
+  return ['train_step', ...(gradients ? ['gradients' as const] : []), ...(needsInfer ? ['infer' as const] : [])];
 }
 
 /** Loss (mean over examples) and metric of a set of examples at the current weights. */
