@@ -1,9 +1,9 @@
 // The rnnc web demo: pick an example, train it here on WebGPU with a live chart, then try the model.
 // Uses only the public runtime API (runtime/index.ts, what dist/runtime.js exports) plus the data layer;
 // the bundles were compiled at build time by the rnnc esbuild plugin.
-import { loadModel, requestDevice, type Model } from '../../runtime/index.ts';
+import { loadModel, requestDevice, type Model, type ProgramName } from '../../runtime/index.ts';
 import { prepareData, type PreparedData } from '../../src/data/prepare.ts';
-import { trainEpochs } from '../../src/data/train-loop.ts';
+import { trainEpochs, trainingPrograms } from '../../src/data/train-loop.ts';
 import { LiveChart } from './chart.ts';
 import { EXAMPLES, type DemoExample } from './examples.ts';
 
@@ -49,8 +49,11 @@ async function train(): Promise<void> {
   status('getting a WebGPU device…');
   device ??= (await requestDevice()).device;
   model?.dispose();
-  status(`compiling ${ex.bundle.kernels.length} kernels…`);
-  model = await loadModel(ex.bundle, { device });
+  // Only what the page runs: training with its held-out evaluation, then tries with run (infer); no stream.
+  const programs = [...new Set<ProgramName>([...trainingPrograms(ex.bundle, ex.spec.metric), 'infer'])];
+  const kernels = new Set(programs.flatMap((p) => ex.bundle.programs[p]?.dispatches.map((d) => d.kernel) ?? []));
+  status(`compiling ${kernels.size} kernels…`);
+  model = await loadModel(ex.bundle, { device, programs });
   const data: PreparedData = prepareData(ex.spec, ex.bundle, ex.records());
   const epochs = Math.max(1, Number($<HTMLInputElement>('epochs').value) || ex.epochs);
   demo.phase = 'training';
