@@ -13,7 +13,7 @@ export const RUNTIME_VERSION = '0.1.0';
 
 export { DAWN_POLL_SPIN_MS, runsOnCpu, throttleDawnPolling } from './dawn-poll.ts';
 export { requestDevice, type RuntimeAdapterInfo, type RuntimeDevice } from './device.ts';
-export { loadModel, type LoadOptions } from './load.ts';
+export { loadModel, programKernels, type LoadOptions } from './load.ts';
 export { Model, type DeviceLost, type Gradients, type Output, type Outputs, type RunOptions } from './model.ts';
 export type { ModelStream } from './stream.ts';
 export type { FitOptions, FitResult, StepInfo, TrainData } from './fit.ts';

@@ -1,7 +1,7 @@
 // loadModel: validate the bundle (and any checkpoint or weights) on the host, then do all GPU setup at
 // once: pipelines, buffers, bind groups, initial parameters. Nothing is compiled or bound after this.
 import { layoutArena } from './arena.ts';
-import type { Bundle } from './bundle.ts';
+import type { Bundle, ProgramName } from './bundle.ts';
 import { checkpointFromSafetensors, weightUpdates, type CheckpointState, type Weights } from './checkpoint.ts';
 import { requestModelDevice } from './device.ts';
 import { InputError } from './errors.ts';
@@ -16,7 +16,6 @@ import { Resources } from './resources.ts';
 import { sizeAt } from './size-expr.ts';
 import { StagingPool } from './staging.ts';
 import { validateBundle } from './validate.ts';
-import type { ProgramName } from './bundle.ts';
 
 export interface LoadOptions {
   /** The device to use; without one, loadModel requests its own (and dispose() destroys it). */
@@ -62,14 +61,18 @@ export async function loadModel(json: unknown, options: LoadOptions = {}): Promi
   }
 }
 
+/** The indices of the kernels `programs` dispatch: what loadModel compiles with LoadOptions.programs. */
+export function programKernels(bundle: Bundle, programs: readonly ProgramName[]): Set<number> {
+  return new Set(programs.flatMap((p) => bundle.programs[p]?.dispatches.map((d) => d.kernel) ?? []));
+}
+
 async function build(
   device: GPUDevice, bundle: Bundle, seed: number, owned: boolean, options: LoadOptions,
   checkpoint: CheckpointState | null, weights: { offset: number; data: Float32Array }[] | null,
 ): Promise<Model> {
   const label = options.label ?? `rnnc:${bundle.model}`;
   const limits = readLimits(device.limits);
-  const only = options.programs === undefined ? undefined
-    : new Set(options.programs.flatMap((p) => bundle.programs[p]?.dispatches.map((d) => d.kernel) ?? []));
+  const only = options.programs === undefined ? undefined : programKernels(bundle, options.programs);
   const compiled = await compileKernels(device, bundle, label, only);
   const { value: resources, done } = scoped(device, `${label} setup`, () => new Resources(device, bundle, compiled, label, capacity(bundle, options.dims)));
   try {

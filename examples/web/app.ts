@@ -1,7 +1,7 @@
 // The rnnc web demo: pick an example, train it here on WebGPU with a live chart, then try the model.
 // Uses only the public runtime API (runtime/index.ts, what dist/runtime.js exports) plus the data layer;
 // the bundles were compiled at build time by the rnnc esbuild plugin.
-import { loadModel, requestDevice, type Model, type ProgramName } from '../../runtime/index.ts';
+import { loadModel, programKernels, requestDevice, type Model, type ProgramName } from '../../runtime/index.ts';
 import { prepareData, type PreparedData } from '../../src/data/prepare.ts';
 import { trainEpochs, trainingPrograms } from '../../src/data/train-loop.ts';
 import { LiveChart } from './chart.ts';
@@ -51,8 +51,7 @@ async function train(): Promise<void> {
   model?.dispose();
   // Only what the page runs: training with its held-out evaluation, then tries with run (infer); no stream.
   const programs = [...new Set<ProgramName>([...trainingPrograms(ex.bundle, ex.spec.metric), 'infer'])];
-  const kernels = new Set(programs.flatMap((p) => ex.bundle.programs[p]?.dispatches.map((d) => d.kernel) ?? []));
-  status(`compiling ${kernels.size} kernels…`);
+  status(`compiling ${programKernels(ex.bundle, programs).size} kernels…`);
   model = await loadModel(ex.bundle, { device, programs });
   const data: PreparedData = prepareData(ex.spec, ex.bundle, ex.records());
   const epochs = Math.max(1, Number($<HTMLInputElement>('epochs').value) || ex.epochs);

@@ -96,7 +96,9 @@ export async function runBundle(path: string, o: BundleRunOptions, io: CliIo): P
     : Object.fromEntries([...strip(readTensors(o.inputs), 'input.')].map(([k, t]) =>
       [k, { data: t.dtype === 'i32' ? Int32Array.from(t.data) : Float32Array.from(t.data), shape: [...t.shape] }]));
   const { device } = await requestNodeDevice({ optionalFeatures: [...bundle.features ?? []] as string[] as GPUFeatureName[] });
-  const model = await loadModel(bundle, { device, seed: o.seed, programs: [bundle.programs.gradients ? 'gradients' : 'infer'] });
+  // Gradients (outputs, loss and gradients) where the bundle has them, else infer: only that one is compiled.
+  const program = bundle.programs.gradients ? 'gradients' : 'infer';
+  const model = await loadModel(bundle, { device, seed: o.seed, programs: [program] });
   try {
     if (o.weights !== undefined) {
       const given = strip(readTensors(o.weights), 'weight.');
@@ -112,7 +114,7 @@ export async function runBundle(path: string, o: BundleRunOptions, io: CliIo): P
     let loss: number | undefined;
     let gradCount = 0;
     try {
-      if (bundle.programs.gradients) {
+      if (program === 'gradients') {
         const g = await model.gradients(inputs, { training: o.training, step: o.step + 1 });
         for (const [k, v] of Object.entries(g.outputs)) put(`output.${k}`, v.data, v.shape);
         loss = g.loss;

@@ -84,18 +84,21 @@ export async function trainEpochs(model: Model, train: readonly EncodedExample[]
  * uncompiled: on SwiftShader the vibration model's two forward-only recurrences are about 2 s of its load.
  */
 export function trainingPrograms(bundle: Bundle, metric?: MetricSpec): ProgramName[] {
-  const gradients = bundle.loss === null ? undefined : bundle.programs.gradients;
+  const gradients = lossFromGradients(bundle) ? bundle.programs.gradients! : undefined;
   const metricTensor = metric && bundle.outputs.find((o) => o.name === metric.output)?.tensor;
   const needsInfer = metric !== undefined && (gradients === undefined || metricTensor === undefined || !gradients.reads.includes(metricTensor));
   return ['train_step', ...(gradients ? ['gradients' as const] : []), ...(needsInfer ? ['infer' as const] : [])];
 }
+
+/** Whether evaluateExamples takes the held-out loss (and the outputs) from the gradients program. */
+const lossFromGradients = (bundle: Bundle): boolean => bundle.loss !== null && bundle.programs.gradients !== undefined;
 
 /** Loss (mean over examples) and metric of a set of examples at the current weights. */
 export async function evaluateExamples(model: Model, examples: readonly EncodedExample[], names: readonly string[], batchSize: number,
   metric?: MetricSpec, targetStats?: ZScore): Promise<Evaluation> {
   let lossSum = 0, n = 0;
   const acc: MetricSum = { sum: 0, count: 0 };
-  const hasLoss = model.bundle.loss !== null && model.bundle.programs.gradients !== undefined;
+  const hasLoss = lossFromGradients(model.bundle);
   for (const part of chunk(examples, batchSize)) {
     const batch = makeBatch(model.bundle, part, names);
     let outputs: Record<string, { data: Float32Array | Int32Array; shape: readonly number[] }> = {};
